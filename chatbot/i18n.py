@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,25 @@ def babel_locale(lang: str | None = None) -> Locale:
     return Locale.parse(lang or current_language.get())
 
 
+def _zone(tz: tzinfo | str) -> tzinfo:
+    return ZoneInfo(tz) if isinstance(tz, str) else tz
+
+
+def _abbrev(value: datetime, tz: tzinfo) -> str:
+    # Babel's short zone names are missing in several locales (fr gives "+0100"); customers know
+    # "CET"/"CEST"/"UTC", which the tz database provides.
+    return value.astimezone(tz).tzname() or ""
+
+
 def format_datetime(value: datetime, tz: tzinfo | str, lang: str | None = None) -> str:
-    """A date and time in the customer's locale and zone, e.g. 'lundi 23 novembre 2026, 09:00 CET'."""
-    return _babel_format_datetime(value, "EEEE d MMMM y, HH:mm zzz", tzinfo=tz, locale=babel_locale(lang))
+    """A date and time in the customer's locale and zone, e.g. 'lundi 23 novembre 2026 09:00 CET'."""
+    zone = _zone(tz)
+    day = _babel_format_datetime(value, "EEEE d MMMM y", tzinfo=zone, locale=babel_locale(lang))
+    clock = _babel_format_time(value, "HH:mm", tzinfo=zone, locale=babel_locale(lang))
+    return f"{day} {clock} {_abbrev(value, zone)}"
 
 
 def format_time(value: datetime, tz: tzinfo | str, lang: str | None = None) -> str:
-    return _babel_format_time(value, "HH:mm zzz", tzinfo=tz, locale=babel_locale(lang))
+    """A time of day with its zone, e.g. '09:00 CET'."""
+    zone = _zone(tz)
+    return f"{_babel_format_time(value, 'HH:mm', tzinfo=zone, locale=babel_locale(lang))} {_abbrev(value, zone)}"
