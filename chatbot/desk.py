@@ -35,6 +35,8 @@ class TeamConfig:
     hours: str  # "24/7" or "Mon-Fri 09:00-18:00"
     timezone: str
     email: str | None = None
+    # Public holidays of this team only (e.g. the datacenter's country), on top of the desk-wide ones.
+    holidays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,10 @@ def parse_desk(raw: dict[str, Any], source: str = "desk") -> Desk:
             warning_before_seconds=int(p.get("warning_before_seconds", 0)),
         )
         teams = {
-            name: TeamConfig(name, int(t["level"]), str(t["hours"]), str(t["timezone"]), t.get("email"))
+            name: TeamConfig(
+                name, int(t["level"]), str(t["hours"]), str(t["timezone"]), t.get("email"),
+                frozenset(date.fromisoformat(d) for d in t.get("holidays", [])),
+            )
             for name, t in raw["teams"].items()
         }
         routing: dict[str, Route] = {}
