@@ -1,0 +1,80 @@
+"""The composition root: settings → database → stores → pipeline → channels → web app.
+
+Everything is built here and handed to what needs it through constructors; resources open and close
+with aiohttp's startup/cleanup."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import socketio
+from aiohttp import web
+
+from chatbot.business_hours import BusinessHours
+from chatbot.channels.chat import ChatNamespace, ResumeTokens
+from chatbot.conversations import ConversationStore
+from chatbot.db import create_engine, session_factory
+from chatbot.desk import Desk, load_desk
+from chatbot.expectations import expectations
+from chatbot.knowledge import Knowledge
+from chatbot.pipeline import Pipeline, Step
+from chatbot.settings import Settings
+from chatbot import steps
+from chatbot.understanding import Analyzer
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+
+
+def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge: Knowledge) -> list[Step]:
+    """How the bot thinks, in order. Every channel's messages take this same path."""
+    return [
+        steps.load_conversation(),
+        steps.detect_language(analyzer),
+        steps.acknowledge(),
+        steps.stay_silent_while_agent_holds(),
+        steps.verify_identity(settings.identity_secret),
+        steps.understand(analyzer),
+        steps.converse(desk, knowledge.answer),
+        steps.route(desk, expectations),
+        steps.ask_missing(),
+        steps.save_state(),
+    ]
+
+
+def build_app(settings: Settings) -> web.Application:
+    desk = load_desk(settings.desk_file or None)
+    analyzer = Analyzer(desk)
+    knowledge = Knowledge(desk, BusinessHours(desk))
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    store = ConversationStore(sessions)
+    pipeline = Pipeline(sessions, store, default_steps(settings, desk, analyzer, knowledge))
+
+    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], always_connect=True,
+                               client_manager=manager, max_http_buffer_size=64 * 1024)
+    sio.register_namespace(ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars))
+
+    app = web.Application(client_max_size=256 * 1024)
+    app["settings"] = settings
+    app["pipeline"] = pipeline
+    app["sio"] = sio
+    sio.attach(app)
+    app.router.add_get("/", _index)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_static("/static/", STATIC)
+
+    async def close_db(_: web.Application) -> None:
+        await engine.dispose()
+
+    app.on_cleanup.append(close_db)
+    return app
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})

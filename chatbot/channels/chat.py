@@ -1,0 +1,177 @@
+"""The website chat over Socket.IO (namespace /chat). It only translates: wire data to an
+InboundMessage, replies back to `message` / `ticket` events. See docs/protocol.md."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import uuid
+from typing import Any
+
+import socketio
+
+from chatbot.db import utcnow
+from chatbot.i18n import LANGUAGES, N_, gettext
+from chatbot.messages import InboundMessage, OutboundMessage, Sender
+from chatbot.pipeline import Pipeline
+from chatbot.understanding import LanguageHints
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/chat"
+
+ERRORS = {
+    "invalid_payload": N_("The message must be an object with a text field."),
+    "empty_text": N_("The message is empty."),
+    "text_too_long": N_("The message is too long: at most {limit} characters."),
+    "invalid_client_id": N_("client_id must be a string of at most 64 characters."),
+    "unknown_event": N_("Unknown event: {event}."),
+    "invalid_token": N_("The conversation could not be resumed; a new conversation has started."),
+    "internal": N_("Sorry, something went wrong on our side. Please send your message again."),
+}
+
+
+class ChatError(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+class ResumeTokens:
+    """A resume token names a conversation and is signed, so a visitor cannot guess another's."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(b"chat-resume:" + secret.encode()).digest()
+
+    def issue(self, conversation_id: str) -> str:
+        return f"{conversation_id}.{self._sign(conversation_id)}"
+
+    def conversation_of(self, token: object) -> str | None:
+        if not isinstance(token, str) or token.count(".") != 1 or len(token) > 200:
+            return None
+        conversation_id, sig = token.split(".")
+        return conversation_id if hmac.compare_digest(self._sign(conversation_id), sig) else None
+
+    def _sign(self, conversation_id: str) -> str:
+        return hmac.new(self._key, conversation_id.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+class ChatNamespace(socketio.AsyncNamespace):
+    EVENTS = frozenset({"connect", "disconnect", "message", "history"})
+
+    def __init__(self, pipeline: Pipeline, tokens: ResumeTokens, max_chars: int) -> None:
+        super().__init__(NAMESPACE)
+        self.pipeline = pipeline
+        self.tokens = tokens
+        self.max_chars = max_chars
+        self._tasks: set[asyncio.Task[None]] = set()  # strong references until each turn ends
+        # Connection facts of this process only; conversation state lives in the database.
+        self._sessions: dict[str, dict[str, Any]] = {}
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        sid = args[0] if args else None
+        if event not in self.EVENTS:
+            return self._error(sid, ChatError("unknown_event", event=str(event)[:50]))
+        if event in ("message", "history") and len(args) < 2:
+            args = (sid, None)
+        try:
+            return await super().trigger_event(event, *args)
+        except ChatError as exc:
+            return self._error(sid, exc)
+        except Exception:
+            log.exception("chat event %s failed", event)
+            return self._error(sid, ChatError("internal"))
+
+    def _error(self, sid: str | None, exc: ChatError) -> dict[str, Any]:
+        lang = self._lang(sid) if sid else "en"
+        return {"error": {"code": exc.code, "message": gettext(ERRORS[exc.code], lang, **exc.params)}}
+
+    def _lang(self, sid: str) -> str:
+        return str(self._sessions.get(sid, {}).get("lang") or "en")
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        auth = auth if isinstance(auth, dict) else {}
+        locale = auth.get("locale") if auth.get("locale") in LANGUAGES else None
+        conversation_id = None
+        token_problem = False
+        if auth.get("token") is not None:
+            conversation_id = self.tokens.conversation_of(auth.get("token"))
+            token_problem = conversation_id is None
+        resumed = conversation_id is not None and await self.pipeline.store.exists(conversation_id)
+        if conversation_id is None:
+            conversation_id = uuid.uuid4().hex
+        lang = locale or "en"
+        if resumed:
+            lang = await self._conversation_lang(conversation_id) or lang
+        self._sessions[sid] = {
+            "conversation_id": conversation_id,
+            "locale": locale,
+            "lang": lang,
+            "accept_language": environ.get("HTTP_ACCEPT_LANGUAGE"),
+            "customer_ref": str(auth["customer_id"])[:64] if auth.get("customer_id") is not None else None,
+            "signature": str(auth.get("customer_hash") or "")[:128] or None,
+        }
+        await self.enter_room(sid, conversation_id)
+        if token_problem:
+            await self.emit("error", {"code": "invalid_token",
+                                      "message": gettext(ERRORS["invalid_token"], lang)}, to=sid)
+        await self.emit("session", {"conversation_id": conversation_id,
+                                    "token": self.tokens.issue(conversation_id), "lang": lang,
+                                    "resumed": resumed}, to=sid)
+
+    async def _conversation_lang(self, conversation_id: str) -> str | None:
+        from chatbot.models import Conversation
+
+        async with self.pipeline.sessions() as s:
+            conv = await s.get(Conversation, conversation_id)
+            return conv.lang if conv else None
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self._sessions.pop(sid, None)
+
+    async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
+        info = self._sessions[sid]
+        inbound = self._inbound(info, data)
+        accepted = await self.pipeline.accept(inbound)
+        if not accepted.duplicate:
+            task = asyncio.create_task(self._think(sid, inbound, accepted))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return {"id": accepted.message_id, "received_at": accepted.received_at.isoformat(),
+                "duplicate": accepted.duplicate}
+
+    def _inbound(self, info: dict[str, Any], data: Any) -> InboundMessage:
+        if not isinstance(data, dict) or "text" not in data or not isinstance(data["text"], str):
+            raise ChatError("invalid_payload")
+        text = data["text"].strip()
+        if not text:
+            raise ChatError("empty_text")
+        if len(text) > self.max_chars:
+            raise ChatError("text_too_long", limit=self.max_chars)
+        client_id = data.get("client_id")
+        if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= 64):
+            raise ChatError("invalid_client_id")
+        return InboundMessage(
+            channel="chat", conversation_id=info["conversation_id"], text=text, received_at=utcnow(),
+            sender=Sender(customer_ref=info["customer_ref"], signature=info["signature"]),
+            hints=LanguageHints(widget_locale=info["locale"], accept_language=info["accept_language"]),
+            client_id=client_id, questions_per_reply=1)
+
+    async def _think(self, sid: str, inbound: InboundMessage, accepted: Any) -> None:
+        async def emit(out: OutboundMessage) -> None:
+            if sid in self._sessions:
+                self._sessions[sid]["lang"] = out.lang
+            await self.emit("message", out.to_wire(), room=inbound.conversation_id)
+            if out.ticket:
+                await self.emit("ticket", out.ticket, room=inbound.conversation_id)
+
+        try:
+            await self.pipeline.process(inbound, accepted, emit)
+        except Exception:
+            log.exception("turn failed in conversation %s", inbound.conversation_id)
+            await self.emit("error", {"code": "internal", "message": gettext(ERRORS["internal"],
+                                                                             self._lang(sid))}, to=sid)
+
+    async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:
+        conversation_id = self._sessions[sid]["conversation_id"]
+        return {"conversation_id": conversation_id, "messages": await self.pipeline.store.history(conversation_id)}

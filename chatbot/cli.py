@@ -1,0 +1,94 @@
+"""The `chatbot` command: serve, db upgrade, demo, analyze, score."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from chatbot.settings import Settings, SettingsError, load_settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from chatbot.app import build_app
+
+    app = build_app(settings)
+    logging.getLogger(__name__).info("settings: %s", settings.redacted())
+    web.run_app(app, host=args.host or settings.host, port=args.port or settings.port,
+                print=lambda msg: print(msg, flush=True))
+    return 0
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from chatbot.migrate import upgrade_blocking
+
+    upgrade_blocking(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from chatbot.db import create_engine, session_factory
+    from chatbot.demo import load_demo_data
+
+    async def run() -> bool:
+        engine = create_engine(settings.database_url)
+        try:
+            return await load_demo_data(session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    print("demo data loaded" if asyncio.run(run()) else "customers already present: demo data not loaded")
+    return 0
+
+
+def _analyze(settings: Settings, args: argparse.Namespace) -> int:
+    from chatbot.desk import load_desk
+    from chatbot.understanding import Analyzer, analyze_stream
+
+    analyze_stream(sys.stdin, sys.stdout, Analyzer(load_desk(settings.desk_file or None)))
+    return 0
+
+
+def _score(settings: Settings, args: argparse.Namespace) -> int:
+    from chatbot.desk import load_desk
+    from chatbot.understanding import Analyzer, score_file
+
+    score_file(args.file, sys.stdout, Analyzer(load_desk(settings.desk_file or None)))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chatbot", description="INTROSERV support assistant")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web server (chat widget, Socket.IO, email channel)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=_serve)
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply all migrations").set_defaults(run=_db_upgrade)
+    sub.add_parser("demo", help="load demo customers when the database has none").set_defaults(run=_demo)
+    sub.add_parser("analyze", help="JSON lines on stdin -> intake labels on stdout").set_defaults(run=_analyze)
+    score = sub.add_parser("score", help="accuracy of analyze over a labelled JSON lines file")
+    score.add_argument("file")
+    score.set_defaults(run=_score)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"chatbot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
+    return int(args.run(settings, args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

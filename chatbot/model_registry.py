@@ -1,0 +1,2 @@
+"""Imports every module that defines tables, so that Base.metadata knows them all (Alembic, tests)."""
+from chatbot import models  # noqa: F401

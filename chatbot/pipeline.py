@@ -1,0 +1,121 @@
+"""One pipeline for every channel.
+
+A channel hands in a frozen InboundMessage. ``accept`` stores it (that is what the channel
+acknowledges); ``process`` then runs the ordered steps under a per-conversation lock, and every
+reply a step says is stored and handed to the channel's ``emit`` at once, so the acknowledgement
+reaches the customer before the bot has finished thinking.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Protocol, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from chatbot.conversations import Accepted, ConversationStore
+from chatbot.flows.engine import FlowState
+from chatbot.i18n import DEFAULT_LANGUAGE, current_language, gettext
+from chatbot.messages import InboundMessage, OutboundMessage
+from chatbot.models import Conversation, Customer, Ticket
+from chatbot.understanding import Analysis
+
+log = logging.getLogger(__name__)
+
+Emit = Callable[[OutboundMessage], Awaitable[None]]
+
+
+class EndTurn(Exception):
+    """A step has said all there is to say in this turn."""
+
+    def __init__(self, outcome: str) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+@dataclass
+class Turn:
+    """The mutable state of one turn; the message itself stays frozen."""
+
+    inbound: InboundMessage
+    accepted: Accepted
+    session: AsyncSession
+    emit: Emit
+    conversation: Conversation | None = None
+    customer: Customer | None = None
+    verified: bool = False
+    known_services: list[str] = field(default_factory=list)
+    lang: str = DEFAULT_LANGUAGE
+    lang_supported: bool = True
+    analysis: Analysis | None = None
+    flow: FlowState = field(default_factory=FlowState)
+    wants_ticket: bool = False
+    ticket: Ticket | None = None
+    ticket_opened: bool = False
+    replies: list[OutboundMessage] = field(default_factory=list)
+    outcome: str = "done"
+
+    @property
+    def conv(self) -> Conversation:
+        assert self.conversation is not None, "load_conversation runs first"
+        return self.conversation
+
+    async def say(self, msgid: str, kind: str = "answer", *, ticket: dict[str, Any] | None = None,
+                  **params: Any) -> OutboundMessage:
+        return await self.say_text(gettext(msgid, self.lang, **params), kind, ticket=ticket)
+
+    async def say_text(self, text: str, kind: str = "answer", *, ticket: dict[str, Any] | None = None,
+                       author: str = "bot") -> OutboundMessage:
+        """Store a reply and hand it to the channel now (commit first: what is shown is durable)."""
+        out = await ConversationStore.add_reply(self.session, self.accepted.conversation_id, author, kind,
+                                                text, self.lang, ticket)
+        await self.session.commit()
+        self.replies.append(out)
+        await self.emit(out)
+        return out
+
+
+class Step(Protocol):
+    async def __call__(self, turn: Turn) -> None: ...
+
+
+class Pipeline:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], store: ConversationStore,
+                 steps: Sequence[Step]) -> None:
+        self.sessions = sessions
+        self.store = store
+        self.steps = list(steps)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+    async def accept(self, inbound: InboundMessage) -> Accepted:
+        return await self.store.accept(inbound)
+
+    async def process(self, inbound: InboundMessage, accepted: Accepted, emit: Emit) -> Turn:
+        async with self.lock(inbound.conversation_id):
+            async with self.sessions() as session:
+                turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit)
+                token = current_language.set(DEFAULT_LANGUAGE)
+                try:
+                    for step in self.steps:
+                        try:
+                            await step(turn)
+                        except EndTurn as end:
+                            turn.outcome = end.outcome
+                            break
+                    await session.commit()
+                finally:
+                    current_language.reset(token)
+                return turn
+
+    async def handle(self, inbound: InboundMessage, emit: Emit) -> Turn:
+        """Accept and process in one go (email, tests, the CLI)."""
+        return await self.process(inbound, await self.accept(inbound), emit)

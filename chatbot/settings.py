@@ -1,0 +1,113 @@
+"""Typed settings, read once at start from CHATBOT_* environment variables and an optional TOML file.
+
+Precedence: environment variable > config file (CHATBOT_CONFIG or ./chatbot.toml) > default.
+A bad value stops the start with a sentence that names the setting.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = PROJECT_ROOT / "var" / "chatbot.sqlite3"
+SECRET_FIELDS = frozenset({"secret_key", "identity_secret", "imap_password", "smtp_password"})
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE}"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Signs chat resume tokens and outgoing Message-IDs. Set it in production: a random default
+    # means tokens do not survive a restart.
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Shared with the client area, which signs the customer id it embeds in the widget (HMAC-SHA256).
+    identity_secret: str = ""
+    desk_file: str = ""
+    redis_url: str = ""
+    demo_data: bool = True
+    max_message_chars: int = 4000
+    log_level: str = "INFO"
+    support_address: str = "support@introserv.com"
+    # Email channel (used when imap_host is set).
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_user: str = ""
+    imap_password: str = ""
+    imap_tls: bool = True
+    imap_folder: str = "INBOX"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"  # "starttls" | "tls" | "none"
+    management_email: str = "management@introserv.com"
+
+    def redacted(self) -> dict[str, Any]:
+        """The settings as a dict with secrets masked, for logs."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = "***" if f.name in SECRET_FIELDS and value else value
+        return out
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _convert(name: str, raw: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(f"expected true/false, got {raw!r}")
+        if isinstance(default, int):
+            return int(raw)
+        return str(raw)
+    except ValueError as exc:
+        raise SettingsError(f"setting CHATBOT_{name.upper()} is invalid: {exc}") from exc
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_file: str | Path | None = None) -> Settings:
+    env = os.environ if env is None else env
+    path = config_file or env.get("CHATBOT_CONFIG") or (Path.cwd() / "chatbot.toml")
+    from_file: dict[str, Any] = {}
+    if path and Path(path).exists():
+        try:
+            from_file = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"config file {path} is unreadable: {exc}") from exc
+    elif config_file or env.get("CHATBOT_CONFIG"):
+        raise SettingsError(f"config file {path} does not exist (CHATBOT_CONFIG)")
+    defaults = Settings(secret_key="")
+    known = {f.name for f in fields(Settings)}
+    unknown = set(from_file) - known
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for name in known:
+        raw = env.get(f"CHATBOT_{name.upper()}", from_file.get(name))
+        if raw is not None:
+            values[name] = _convert(name, raw, getattr(defaults, name))
+    settings = Settings(**values)
+    if not settings.database_url.split(":", 1)[0].startswith(("sqlite", "postgresql")):
+        raise SettingsError("setting CHATBOT_DATABASE_URL must be an sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+    if not 1 <= settings.port <= 65535:
+        raise SettingsError("setting CHATBOT_PORT must be between 1 and 65535")
+    if settings.smtp_tls not in {"starttls", "tls", "none"}:
+        raise SettingsError("setting CHATBOT_SMTP_TLS must be starttls, tls or none")
+    return settings

@@ -1,0 +1,208 @@
+"""The steps of the pipeline, in the order ``default_steps`` lists them. Each reads and writes the
+turn; a step that has said all there is to say ends the turn with EndTurn."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Callable
+
+from chatbot.desk import Desk, Route
+from chatbot.flows.engine import FlowState, ParseContext, fill, missing, next_questions
+from chatbot.flows.incident import FLOWS, INCIDENT, INCIDENT_INTENTS
+from chatbot.i18n import N_, current_language, gettext
+from chatbot.identity import identify
+from chatbot.models import Conversation, Customer
+from chatbot.pipeline import EndTurn, Step, Turn
+from chatbot.tickets import open_ticket, open_ticket_for, raise_priority, update_details, wire
+from chatbot.understanding import Analysis, Analyzer
+
+ACK = N_("Thank you, your message has reached INTROSERV support. You will get a first response within 10 minutes, at any hour.")
+GREETING = N_("Hello! How can I help you? Ask me a question or describe the problem with your server.")
+THANKS = N_("You are welcome! If you need anything else, just write here.")
+UNSUPPORTED = N_("Sorry, I can only answer in English, French, Polish, Spanish and German. Please write in one of these languages.")
+NOT_UNDERSTOOD = N_("Sorry, I did not understand. Could you say it in other words, or describe the problem with your server?")
+HANDOFF = N_("I am passing this conversation to a person from our support team, who will join here. Our support engineers are available 24/7 and answer within 10 minutes.")
+TICKET_OPENED = N_("I have opened ticket {number} for you ({priority} priority). It is handled by: {team}.")
+DETAILS_ADDED = N_("Thank you, I have added this to ticket {number}.")
+PRIORITY_RAISED = N_("Ticket {number} is now high priority.")
+TEAM_NAMES = {
+    "support": N_("support engineers"),
+    "billing": N_("billing team"),
+    "datacenter": N_("datacenter technicians"),
+    "sysadmins": N_("system administrators"),
+    "management": N_("management"),
+}
+PRIORITY_NAMES = {"high": N_("high"), "regular": N_("regular")}
+
+# "I don't know" to a question: the slot is skipped rather than asked again.
+_DONT_KNOW = re.compile(
+    r"\b(je ne sais pas|aucune idée|sais pas|nie wiem|nie pamiętam|no (lo )?sé|ni idea|"
+    r"weiß (ich )?nicht|keine ahnung|(i )?don'?t know|no idea|not sure)\b", re.I)
+
+Expectations = Callable[[Route, str, str, datetime], list[str]]
+Answerer = Callable[[str, str, datetime, str], str]
+
+
+def slots_of(analysis: Analysis) -> dict[str, Any]:
+    s = analysis.slots
+    return {"ip": s.ip, "order": s.order, "service": s.service,
+            "start_time": s.start_time.isoformat() if s.start_time else None}
+
+
+def load_conversation() -> Step:
+    async def step(turn: Turn) -> None:
+        conv = await turn.session.get(Conversation, turn.accepted.conversation_id)
+        assert conv is not None, "accept stored the conversation"
+        turn.conversation = conv
+        turn.flow = FlowState.load(conv.state or {})
+        if conv.customer_id is not None:
+            turn.customer = await turn.session.get(Customer, conv.customer_id)
+            turn.verified = conv.verified
+    return step
+
+
+def detect_language(analyzer: Analyzer) -> Step:
+    async def step(turn: Turn) -> None:
+        hints = replace(turn.inbound.hints, conversation_lang=turn.conv.lang)
+        turn.lang, turn.lang_supported = analyzer.detect_language(turn.inbound.text, hints)
+        current_language.set(turn.lang)
+        if turn.lang_supported:
+            turn.conv.lang = turn.lang
+    return step
+
+
+def acknowledge() -> Step:
+    async def step(turn: Turn) -> None:
+        if turn.accepted.is_first:
+            await turn.say(ACK, "ack")
+    return step
+
+
+def stay_silent_while_agent_holds() -> Step:
+    async def step(turn: Turn) -> None:
+        if turn.conv.status == "agent":
+            raise EndTurn("held by agent")
+    return step
+
+
+def verify_identity(identity_secret: str, trusted_auth_server: str | None = None) -> Step:
+    async def step(turn: Turn) -> None:
+        sender = turn.inbound.sender
+        if sender.customer_ref is None and sender.address is None:
+            return  # nothing claimed: keep what the conversation already established
+        customer, verified = await identify(turn.session, sender, identity_secret, trusted_auth_server)
+        turn.customer, turn.verified = customer, verified
+        turn.conv.customer_id = customer.id if customer and verified else None
+        turn.conv.verified = verified
+        if turn.customer is not None and verified:
+            turn.known_services = [s.name for s in turn.customer.services]
+    return step
+
+
+def understand(analyzer: Analyzer) -> Step:
+    async def step(turn: Turn) -> None:
+        if not turn.known_services and turn.customer is not None and turn.verified:
+            turn.known_services = [s.name for s in turn.customer.services]
+        inbound = turn.inbound
+        hints = replace(inbound.hints, conversation_lang=turn.conv.lang)
+        turn.analysis = analyzer.analyze(inbound.text, channel=inbound.channel, now=inbound.received_at,
+                                         subject=inbound.subject, hints=hints,
+                                         known_services=turn.known_services)
+    return step
+
+
+def converse(desk: Desk, answer: Answerer) -> Step:
+    """Decide what this message asks for: a short answer, a person, a ticket, or more details."""
+
+    async def step(turn: Turn) -> None:
+        a = turn.analysis
+        assert a is not None
+        if not turn.lang_supported:
+            await turn.say(UNSUPPORTED)
+            raise EndTurn("unsupported language")
+        filled = False
+        if turn.flow.flow:
+            ctx = ParseContext(turn.inbound.received_at, turn.known_services)
+            filled = bool(fill(FLOWS[turn.flow.flow], turn.flow, a.text, ctx, slots_of(a)))
+            if not filled and _DONT_KNOW.search(a.text):
+                turn.flow.skip_asked()
+                filled = True
+        state = turn.conv.state or {}
+        misunderstood = 0 if (a.understood or filled) else int(state.get("misunderstood", 0)) + 1
+        turn.conv.state = {**state, "misunderstood": misunderstood}
+        if a.intent == "greeting" and not filled:
+            await turn.say(GREETING)
+        elif a.intent == "thanks" and not filled:
+            await turn.say(THANKS)
+        elif a.intent == "human" or misunderstood >= 2:
+            turn.conv.status = "waiting"
+            await turn.say(HANDOFF, "handoff")
+        elif a.intent.startswith("faq."):
+            await turn.say_text(answer(a.intent, turn.lang, turn.inbound.received_at, a.text))
+        elif desk.route(a.intent).team is not None and (a.understood or not filled):
+            turn.ticket = await open_ticket_for(turn.session, turn.conv.id)
+            if turn.ticket is None:
+                turn.wants_ticket = True
+                if a.intent in INCIDENT_INTENTS and not turn.flow.flow:
+                    turn.flow = FlowState(INCIDENT.name, {}, [], [])
+                    ctx = ParseContext(turn.inbound.received_at, turn.known_services)
+                    fill(INCIDENT, turn.flow, a.text, ctx, slots_of(a))
+            elif a.total_outage and await raise_priority(turn.session, turn.ticket, "customer"):
+                await turn.say(PRIORITY_RAISED, number=turn.ticket.number)
+        elif not filled:
+            await turn.say(NOT_UNDERSTOOD)
+    return step
+
+
+def route(desk: Desk, expectations: Expectations) -> Step:
+    """Open the ticket for the right team, or add what the customer just gave to the open one."""
+
+    async def step(turn: Turn) -> None:
+        a = turn.analysis
+        assert a is not None
+        details = {k: v for k, v in (turn.flow.values or slots_of(a)).items() if v}
+        if turn.wants_ticket:
+            r = desk.route(a.intent, a.total_outage)
+            ticket = await open_ticket(
+                turn.session, conversation_id=turn.conv.id, customer_id=turn.conv.customer_id,
+                channel=turn.inbound.channel, intent=a.intent, route=r, lang=turn.lang, details=details,
+                summary=a.text, received_at=turn.inbound.received_at)
+            turn.ticket, turn.ticket_opened = ticket, True
+            lines = [gettext(TICKET_OPENED, turn.lang, number=ticket.number,
+                             team=gettext(TEAM_NAMES[ticket.team], turn.lang),
+                             priority=gettext(PRIORITY_NAMES[ticket.priority], turn.lang))]
+            lines += expectations(r, turn.inbound.channel, turn.lang, turn.inbound.received_at)
+            await turn.say_text(" ".join(lines), "ticket", ticket=wire(ticket, desk))
+            return
+        if not details:
+            return
+        turn.ticket = turn.ticket or await open_ticket_for(turn.session, turn.conv.id)
+        if turn.ticket is not None and await update_details(turn.session, turn.ticket, details, "customer"):
+            if not turn.flow.flow:  # inside a flow, the next question or its completion says it
+                await turn.say(DETAILS_ADDED, number=turn.ticket.number)
+    return step
+
+
+def ask_missing() -> Step:
+    """Ask for what the incident still lacks: one question in chat, all at once in email."""
+
+    async def step(turn: Turn) -> None:
+        if not turn.flow.flow:
+            return
+        flow = FLOWS[turn.flow.flow]
+        questions = next_questions(flow, turn.flow, turn.inbound.questions_per_reply)
+        if questions:
+            turn.flow.asked = [q.name for q in questions]
+            for q in questions:
+                await turn.say(q.prompt, "question")
+            return
+        await turn.say(flow.completed)
+        turn.flow = FlowState()
+    return step
+
+
+def save_state() -> Step:
+    async def step(turn: Turn) -> None:
+        turn.conv.state = {**(turn.conv.state or {}), **turn.flow.dump()}
+    return step
