@@ -1,0 +1,36 @@
+"""Text normalisation shared by the understanding modules.
+
+Customers type fast and often without accents ("reseau", "dzieki", "algun"), so lexicons are
+written and matched on an accent-free, lower-case fold of the text. The fold keeps the length of
+each word roughly intact so that regexes written for it stay simple.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Longest text analysed: a support message that matters fits well inside this; anything longer is a
+# pasted log or a forwarded thread, and analysing all of it would only cost time on the hot path.
+MAX_ANALYSED_CHARS = 4000
+
+# Letters NFKD does not decompose into base + combining mark.
+_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "ø": "o", "đ": "d", "œ": "oe", "æ": "ae",
+                          "’": "'", "‘": "'", "´": "'", "`": "'", "«": '"', "»": '"', "“": '"', "”": '"',
+                          "\u00a0": " ", "\u202f": " "})
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text for lexicon matching."""
+    text = text.translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _WS.sub(" ", stripped.lower()).strip()
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def words(text: str) -> list[str]:
+    """Alphabetic words of a text, lower-cased, accents kept (language evidence needs them)."""
+    return [w.lower() for w in _WORD.findall(text)]
