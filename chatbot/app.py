@@ -15,7 +15,6 @@ from chatbot.channels.chat import ChatNamespace, ResumeTokens
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import Desk, load_desk
-from chatbot.expectations import expectations
 from chatbot.knowledge import Knowledge
 from chatbot.pipeline import Pipeline, Step
 from chatbot.settings import Settings
@@ -36,7 +35,7 @@ def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge:
         steps.verify_identity(settings.identity_secret),
         steps.understand(analyzer),
         steps.converse(desk, knowledge.answer),
-        steps.route(desk, expectations),
+        steps.route(desk, knowledge.expectations),
         steps.ask_missing(),
         steps.save_state(),
     ]

@@ -1,8 +1,8 @@
-"""initial schema: customers, services, conversations, messages, tickets
+"""initial schema: customers, services, conversations, messages, tickets, outbox
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-21 20:40:57.992997
+Create Date: 2026-11-21
 """
 from __future__ import annotations
 
@@ -106,6 +106,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tickets_conversation_id'), ['conversation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_customer_id'), ['customer_id'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('to_addr', sa.String(length=320), nullable=False),
+    sa.Column('subject', sa.String(length=998), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('message_id', sa.String(length=255), nullable=True),
+    sa.Column('conversation_id', sa.String(length=36), nullable=True),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', chatbot.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_by', sa.String(length=64), nullable=True),
+    sa.Column('claimed_until', chatbot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', chatbot.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', chatbot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_outbox_conversation_id_conversations')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_outbox_ticket_id_tickets')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_message_id'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_ticket_id'), ['ticket_id'], unique=False)
+
     op.create_table('ticket_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -128,6 +156,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ticket_events_ticket_id'))
 
     op.drop_table('ticket_events')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_ticket_id'))
+        batch_op.drop_index('ix_outbox_due')
+        batch_op.drop_index(batch_op.f('ix_outbox_conversation_id'))
+
+    op.drop_table('outbox')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tickets_customer_id'))
         batch_op.drop_index(batch_op.f('ix_tickets_conversation_id'))
