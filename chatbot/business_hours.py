@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatbot.desk import Desk, TeamConfig
@@ -89,7 +89,7 @@ def parse_hours(hours: str, where: str = "hours") -> tuple[bool, tuple[Window, .
 def _require_aware(at: datetime) -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("business hours need an aware datetime; a naive one has no meaning here")
-    return at.astimezone(timezone.utc)
+    return at.astimezone(UTC)
 
 
 class BusinessHours:
@@ -143,8 +143,8 @@ class BusinessHours:
                     continue
                 end_minutes = w.end_minutes if w.end_minutes > w.start_minutes else w.end_minutes + 1440
                 # Wall-clock arithmetic (aware + timedelta keeps the wall time), then to UTC.
-                start = (midnight + timedelta(minutes=w.start_minutes)).astimezone(timezone.utc)
-                end = (midnight + timedelta(minutes=end_minutes)).astimezone(timezone.utc)
+                start = (midnight + timedelta(minutes=w.start_minutes)).astimezone(UTC)
+                end = (midnight + timedelta(minutes=end_minutes)).astimezone(UTC)
                 todays.append((start, end))
             yield from sorted(todays)
 

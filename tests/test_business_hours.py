@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,6 @@ from chatbot.business_hours import BusinessHours, parse_hours
 from chatbot.desk import Desk, TeamConfig, load_desk
 
 PARIS = ZoneInfo("Europe/Paris")
-UTC = timezone.utc
 
 
 def paris(*args: int) -> datetime:

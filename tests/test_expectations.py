@@ -121,8 +121,8 @@ def test_channel_decides_how_to_add_details(expect: Expectations, desk: Desk) ->
 def test_no_team_still_promises_a_first_response(expect: Expectations) -> None:
     assert expect(NO_ROUTE, "chat", "fr", SATURDAY) == [
         "Un ingénieur d'assistance vous répondra dans les 10 minutes, à toute heure.",
-        "Vous restez dans cette conversation : inutile de soumettre à nouveau votre demande, et vous recevrez "
-        "des mises à jour régulières.",
+        ("Vous restez dans cette conversation : inutile de soumettre à nouveau votre demande, et vous recevrez "
+        "des mises à jour régulières."),
     ]
 
 

@@ -51,18 +51,18 @@ FOR_REQUEST_ONCE_BACK = {
 # and compound ("Rechenzentrumstechniker", "rozliczeniach").
 _KIND_PATTERNS = (
     ("firewall", r"firewall|pare-feu|zapor|cortafuego"),
-    ("nonstandard", r"\bcustom(?!er)|non-?standard|non standard|special|spécia|personnalis|niestandard|"
+    ("nonstandard", (r"\bcustom(?!er)|non-?standard|non standard|special|spécia|personnalis|niestandard|"
                     r"specjaln|personaliz|no estándar|benutzerdefiniert|individuell|nicht-standard|speziell|"
-                    r"sonderanfrage|sonderkonfig"),
-    ("complex", r"complex|diagnos|troubleshoot|dépann|złożon|rozwiązywani|solución de problemas|complej|"
+                    r"sonderanfrage|sonderkonfig")),
+    ("complex", (r"complex|diagnos|troubleshoot|dépann|złożon|rozwiązywani|solución de problemas|complej|"
                 r"komplex|fehlerbehebung|fehlersuche|\bslow|\blent|wolno|powoln|langsam|performance|"
-                r"rendimiento|wydajno|leistung|latenc|\blag\b|opóźnie"),
-    ("simple", r"billing|invoice|payment|refund|access|log ?in|password|factur|paiement|rembours|accès|"
+                r"rendimiento|wydajno|leistung|latenc|\blag\b|opóźnie")),
+    ("simple", (r"billing|invoice|payment|refund|access|log ?in|password|factur|paiement|rembours|accès|"
                r"connexion|mot de passe|rozlicz|faktur|płatno|zwrot|dostęp|logowa|hasł|pago|reembols|"
-               r"acceso|contraseña|rechnung|abrechnung|zahlung|erstattung|zugang|passwort|anmeld"),
-    ("standard", r"hardware|\bdisk|\bram\b|on[- ]site|matériel|disque|sur place|sprzęt|dysk|na miejscu|"
+               r"acceso|contraseña|rechnung|abrechnung|zahlung|erstattung|zugang|passwort|anmeld")),
+    ("standard", (r"hardware|\bdisk|\bram\b|on[- ]site|matériel|disque|sur place|sprzęt|dysk|na miejscu|"
                  r"\bdisco|in situ|festplatte|vor ort|technical|techni(?:que|czn|sch)|técnic|network|réseau|"
-                 r"\bsieci|\bred\b|netzwerk|server|serveur|serwer|servidor"),
+                 r"\bsieci|\bred\b|netzwerk|server|serveur|serwer|servidor")),
 )
 _KIND_RES = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KIND_PATTERNS)
 
