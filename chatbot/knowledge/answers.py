@@ -6,7 +6,7 @@ Tuesday morning and "back on Monday at 09:00 CET" on a Saturday.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from chatbot.business_hours import BusinessHours
@@ -29,22 +29,22 @@ def render(msgids: Iterable[str], lang: str) -> str:
     )
 
 
+# Answers that are the same whatever is asked and whenever.
+STATIC = {
+    "faq.contact": facts.CONTACT,
+    "faq.escalation": facts.ESCALATION,
+    "faq.notifications": facts.NOTIFICATIONS,
+    "faq.ticket": facts.TICKET,
+    "faq.incident_info": facts.INCIDENT_INFO,
+}
+
+
 class Knowledge:
     """What the assistant can answer by itself, for every faq.* intent of intake-labels.md."""
 
     def __init__(self, desk: Desk, business_hours: BusinessHours) -> None:
         self.desk = desk
         self.hours = business_hours
-        self._answers: dict[str, Callable[[str, datetime, str, tzinfo | None], str]] = {
-            "faq.response_time": lambda lang, now, text, tz: render(facts.response_time(text), lang),
-            "faq.contact": lambda lang, now, text, tz: render(facts.CONTACT, lang),
-            "faq.hours": self._hours,
-            "faq.escalation": lambda lang, now, text, tz: render(facts.ESCALATION, lang),
-            "faq.resolution_time": lambda lang, now, text, tz: self._resolution(lang, text),
-            "faq.notifications": lambda lang, now, text, tz: render(facts.NOTIFICATIONS, lang),
-            "faq.ticket": lambda lang, now, text, tz: render(facts.TICKET, lang),
-            "faq.incident_info": lambda lang, now, text, tz: render(facts.INCIDENT_INFO, lang),
-        }
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -56,13 +56,18 @@ class Knowledge:
         ``tz`` is the customer's zone when known; by default times are the team's own (CET/CEST).
         An unsupported language gets English, the assistant's fallback everywhere.
         """
-        try:
-            build = self._answers[intent]
-        except KeyError:
-            raise KeyError(f"no knowledge answer for intent {intent!r}; known: {', '.join(FAQ_INTENTS)}") from None
+        if intent not in FAQ_INTENTS:
+            raise KeyError(f"no knowledge answer for intent {intent!r}; known: {', '.join(FAQ_INTENTS)}")
         if now.tzinfo is None:
             raise ValueError("answers need an aware 'now'")
-        return build(lang if lang in LANGUAGES else DEFAULT_LANGUAGE, now, text, tz)
+        lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        if intent in STATIC:
+            return render(STATIC[intent], lang)
+        if intent == "faq.hours":
+            return self._hours(lang, now, text, tz)
+        if intent == "faq.resolution_time":
+            return self._resolution(lang, text)
+        return render(facts.response_time(text), lang)
 
     def expectations(self, route: Route, channel: str, lang: str, now: datetime) -> list[str]:
         """The ticket expectations (see ``chatbot.expectations``) with this desk's hours."""
