@@ -1,0 +1,121 @@
+"""German. Weights: 3 decides on its own, 2 strong, 1 supporting. Format: see lexicon/__init__.py.
+German glues nouns together ("Festplattentausch", "Rechnungsfragen"), so stems carry '*'."""
+
+LEXICON = {
+    "greeting": """
+        2: hallo | guten tag | guten morgen | guten abend | moin | moin moin | servus | gruss gott | gruezi | hi
+        2: hallo zusammen | tag zusammen
+    """,
+    "thanks": """
+        2.5: danke | vielen dank | danke schon | dankeschon | besten dank | herzlichen dank | ich bedanke
+        2: funktioniert wieder | lauft wieder | geht wieder | hat geklappt | erledigt | das war s | das wars
+        2: tschuss | auf wiedersehen | schonen tag | schonen abend | schones wochenende | super | prima | perfekt
+        1.5: ok | okay | alles klar | passt | gut
+    """,
+    "human": """
+        3: mitarbeiter* | menschen sprechen | echten menschen | echte person | mit einem menschen | ruckruf
+        3: zuruckrufen | ruft mich | rufen sie mich | anrufen | nicht mit dem bot | chatbot | mit dem bot
+        3: sachbearbeiter* | personlich sprechen | durchstellen | verbinden sie mich | ansprechpartner
+        2: mensch* | person | telefonisch
+    """,
+    "faq.response_time": """
+        3: reaktionszeit* | antwortzeit* | bearbeitungszeit | wie schnell | wann bekomme ich eine antwort
+        3: bis sich jemand meldet | bis jemand antwortet | eingangsbestatigung | sla | wie lange warten
+        3: wie lange muss ich warten | wann meldet sich | wann antwortet | wann wird mein ticket
+        2: antwort* | reaktion* | melden | meldet | zugesichert* | garantiert*
+    """,
+    "faq.contact": """
+        3: e mail adresse | mailadresse | emailadresse | telefonnummer | wie erreiche ich | wie kann ich sie erreichen
+        3: wie kontaktiere | support kontaktieren | kontakt aufnehmen | hotline | chat rund um die uhr | chat 24
+        3: ausser dem chat | ausser uber den chat | welche kanale | telefonisch erreichbar
+        2: kontakt* | erreichen | kanal* | e mail | email | telefon
+    """,
+    "faq.hours": """
+        3: offnungszeit* | arbeitszeit* | geschaftszeit* | servicezeit* | bis wann | ab wann | um wie viel uhr
+        3: ist ~ erreichbar | sind ~ erreichbar | am wochenende | samstags | sonntags | feiertag* | besetzt
+        3: wann ist | wann sind | jetzt erreichbar | gerade erreichbar | heute erreichbar
+        2: erreichbar | geoffnet | buchhaltung | rechnungsfragen | wochenende | samstag | sonntag
+        -4: nicht erreichbar | nicht mehr erreichbar | nicht ~ erreichbar | unerreichbar
+    """,
+    "faq.escalation": """
+        3: eskaliert | eskalation* | eskalier* | weitergeleitet an | an ein anderes team | muss ich erneut
+        3: muss ich ~ neu | neues ticket aufmachen | zweite ebene | second level | level 2 | was bedeutet
+        2: weitergeleitet | weitergegeben | ubergeben
+    """,
+    "faq.resolution_time": """
+        3: wie lange dauert | wie lange braucht | dauert es | dauert das | wie lange benotigt | losungszeit
+        3: behebungszeit | reparaturzeit | bis ~ getauscht ist | bis ~ behoben ist | bis ~ repariert ist
+        2: erfahrungsgemass | normalerweise | ublicherweise | in der regel | dauer
+    """,
+    "faq.notifications": """
+        3: benachrichtigung* | wartungsarbeit* | wartungsankundigung* | wartungsfenster | wartungsinfo*
+        3: statusseite | status seite | informiert werden | hinweise zu | ankundigung* | benachrichtigt
+        2: wartung* | benachrichtigungsadresse | mitteilung*
+    """,
+    "faq.ticket": """
+        3: ticket eroffnen | ticket erstellen | ticket aufmachen | welche abteilung | welche prioritat | welche kategorie
+        3: wahle ich | wahlen ich | auswahlen | was wahle | wie eroffne | wie erstelle
+        2: abteilung | prioritat | kategorie | auswahl
+    """,
+    "faq.incident_info": """
+        3: welche informationen | welche angaben | was muss ich angeben | was soll ich angeben | welche daten
+        3: was gehort in | was sollte ~ enthalten | welche details
+        2: storung melden | ausfall melden | im falle eines | bei einem ausfall | kritisch*
+    """,
+    "billing.charge": """
+        3: doppelt abgebucht | doppelt berechnet | zweimal abgebucht | zwei rechnungen | doppelte rechnung
+        3: falscher betrag | falsche rechnung | zu viel berechnet | mwst | ust | umsatzsteuer | rechnungskorrektur
+        3: zahlung nicht verbucht | zahlung ~ nicht angekommen | nicht gutgeschrieben | ust id | reverse charge
+        2: rechnung* | abbuchung* | abgebucht | betrag | lastschrift | berechnet | zahlung
+    """,
+    "billing.refund": """
+        3: erstattung | ruckerstattung | erstatten | geld zuruck | zahlung fehlgeschlagen | zahlungsvorgang
+        3: bricht ~ ab | zahlung funktioniert nicht | kann nicht bezahlen | zahlung abgelehnt | bezahlen
+        2: stornier* | kundig* | widerruf
+    """,
+    "billing.credit": """
+        3: gutschrift | entschadigung | kulanz* | ausnahme* | zahlungsaufschub | stundung | nicht sperren
+        3: nicht zu sperren | sperrung | aussetzen | zahlungsziel | genehmigung | sonderregelung
+        2: rabatt | nachlass | sonderwunsch
+        -2: kreditkarte
+    """,
+    "outage": """
+        3: nicht erreichbar | nicht mehr erreichbar | unerreichbar | ausgefallen | komplett weg | offline
+        3: totalausfall | kompletter ausfall | startet nicht | bootet nicht | fahrt nicht hoch | kein ping
+        3: keine verbindung | kein zugriff | nichts geht | geht gar nichts | alles down | komplett down | tot
+        2.5: down | ausfall | funktioniert nicht | geht nicht | lauft nicht | antwortet nicht | reagiert nicht
+        1.5: komplett | vollstandig | samtliche dienste | alle dienste | unsere kunden
+        -3: nicht komplett | nicht ganz | zeitweise | sporadisch | ab und zu | manchmal
+    """,
+    "tech.outage": """
+        2: dringend | notfall | hilfe | stoerung | storung | kritisch
+    """,
+    "tech.performance": """
+        3: langsam | latenz | paketverlust* | verzogerung* | ruckelt | lahm | hohe antwortzeiten | schlechte performance
+        3: hoher ping | bandbreite | durchsatz | extrem langsam | sehr langsam | trage
+        2: iowait | cpu last | auslastung | performance | timeout* | leistung
+    """,
+    "tech.config": """
+        3: konfigurier* | einrichten | einrichtung | konfiguration | firewall* | regel* | reverse dns | rdns | ptr
+        3: port freischalten | port offnen | port ~ freigeben | installier* | vlan | zusatzliche ip | individuell*
+        3: sonderkonfiguration | anpassen | anpassung | eintragen | umstellen
+        2: port* | neuinstallation | subnetz | routing | proxy
+    """,
+    "tech.hardware": """
+        3: festplatte* | platte* | raid* | arbeitsspeicher | ram | riegel | netzteil* | austausch* | tauschen
+        3: ersetzen | getauscht | vor ort | techniker | kvm | ipmi | idrac | kabel* | verkabel* | netzwerkkarte
+        3: mainboard | lufter | hardware | defekt*
+        2: rack | einbau* | einbauen
+    """,
+    "account.access": """
+        3: kundenkonto | kundenbereich | kundenportal | einloggen | anmelden | anmeldung | login | passwort
+        3: zurucksetzen | 2fa | zwei faktor | authentifizierung | bestatigungscode | konto gesperrt
+        3: komm nicht ins | komme nicht ins | komme nicht in mein | zugang zum konto
+        2: konto | zugang | code | link ~ abgelaufen
+    """,
+    "other": """
+        2.5: bieten sie | bietet ihr | haben sie auch | gibt es bei ihnen | angebot | zertifikat* | zertifizierung*
+        2.5: partnerprogramm | colocation | housing | audit | vertrag* | verfugbarkeit | kostenvoranschlag
+        2: preis* | tarif* | dsgvo | iso | avv
+    """,
+}

@@ -1,0 +1,122 @@
+"""English. Weights: 3 decides on its own, 2 strong, 1 supporting. Format: see lexicon/__init__.py."""
+
+LEXICON = {
+    "greeting": """
+        2: hi | hello | hey | good morning | good afternoon | good evening | greetings | howdy | hiya | hi there
+    """,
+    "thanks": """
+        2.5: thanks | thank you | thx | ty | cheers | many thanks | much appreciated | appreciate it
+        2: all sorted | sorted | works now | working now | it works | fixed | resolved | that s all | that is all
+        2: bye | goodbye | have a nice day | have a good day | great | perfect | awesome | brilliant
+        1.5: ok | okay | got it | cool | fine
+    """,
+    "human": """
+        3: human | real person | live agent | an agent | a person | operator | representative | someone from support
+        3: talk to someone | speak to someone | speak with someone | talk to a person | speak to a person
+        3: call me back | callback | call me | phone call | not a bot | not a robot | with a bot | to a bot
+        2: person | agent | someone
+    """,
+    "faq.response_time": """
+        3: response time | how fast | how quickly | when will i get | when can i expect | how long until
+        3: how long before someone | acknowledgement | acknowledgment | get back to me | first response | sla
+        3: how long ~ to respond | how long ~ to reply | how long ~ to answer | reply to my ticket
+        2: respond | reply | answer | guaranteed
+    """,
+    "faq.contact": """
+        3: email address | e mail address | phone number | contact support | reach support | how can i contact
+        3: how do i contact | how to contact | get in touch | live chat | chat 24 | chat available 24 | hotline
+        3: other than the chat | besides the chat | apart from chat | which channels | support email | by phone
+        2: contact | reach | channel* | email | phone
+    """,
+    "faq.hours": """
+        3: working hours | business hours | opening hours | office hours | what time | until when | what hours
+        3: open on | open at | available on | on weekends | at the weekend | on saturday | on sunday | holidays
+        3: is ~ open | are ~ open | is ~ available now | are ~ available now | right now | currently available
+        2: available | open | weekend | saturday | sunday | billing team | billing department | accounts team
+    """,
+    "faq.escalation": """
+        3: escalat* | transferred to | passed to another | forwarded to another | resubmit | open a new ticket
+        3: second level | level 2 | tier 2 | do i need to do anything | do i have to do anything | what does it mean
+        2: transferred | forwarded | why was my
+    """,
+    "faq.resolution_time": """
+        3: how long does it take to | how long does it usually take | how long will it take to | resolution time
+        3: how long to fix | how long to replace | how long to repair | how long to resolve | how long does a
+        3: typically take | usually take | normally take | time to fix | time to repair | time to replace
+        2: how long | usually | typically | on average
+    """,
+    "faq.notifications": """
+        3: notification* | notices | maintenance notice* | status page | notified | alerts | announcements
+        3: planned maintenance | scheduled maintenance | maintenance emails | informed about
+        2: maintenance | notify | notice
+    """,
+    "faq.ticket": """
+        3: open a ticket | create a ticket | submit a ticket | raise a ticket | which department | what department
+        3: which priority | what priority | which category | should i choose | should i pick | should i select
+        3: how do i open | how to open | how do i create | how do i submit
+        2: priority | department | category | choose | pick | select
+    """,
+    "faq.incident_info": """
+        3: what information | what info | what details | what should i include | what do you need from us
+        3: what to include | which details | what data
+        2: report an incident | reporting an incident | critical incident | in the report | if one of our | goes down
+    """,
+    "billing.charge": """
+        3: charged twice | double charge* | double billed | billed twice | two invoices | duplicate invoice
+        3: wrong amount | incorrect amount | overcharged | invoice amount | vat | payment not showing
+        3: payment ~ not showing | payment ~ not reflected | not credited | correct the invoice | invoice is wrong
+        2: invoice* | charge* | billed | billing | amount | payment
+    """,
+    "billing.refund": """
+        3: refund* | money back | payment failed | payment fails | payment declined | payment error | card declined
+        3: payment gateway | checkout fail* | can t pay | cannot pay | unable to pay | pay back | reimburse*
+        2: cancel my order | cancel the order | cancellation | chargeback
+    """,
+    "billing.credit": """
+        3: service credit | credit for | compensation | compensate | exception | make an exception | hold off
+        3: extension | grace period | not suspend | don t suspend | before suspending | suspending | suspension
+        3: management approval | special arrangement | goodwill | discount for the
+        2: credit | discount | approval
+        -3: credit card
+    """,
+    "outage": """
+        3: is down | are down | went down | goes down | has been down | completely down | totally down | unreachable
+        3: not responding | not reachable | offline | no ping | cannot reach | can t reach | can t connect
+        3: cannot connect | inaccessible | won t boot | doesn t boot | will not boot | not booting | won t start
+        3: completely unreachable | all services are down | nothing works | nothing is working | is dead
+        2.5: down | outage | not working | isn t working | doesn t work | no access | hasn t come back
+        1.5: completely | totally | all services | our customers are affected | everything
+        -3: not completely | not totally | intermittent* | sometimes | from time to time | occasionally
+    """,
+    "tech.outage": """
+        2: urgent | emergency | critical | help
+    """,
+    "tech.performance": """
+        3: slow | slowness | latency | packet loss | lag* | sluggish | high ping | bandwidth | throughput
+        3: very slow | really slow | extremely slow | takes forever | degraded performance | poor performance
+        2: iowait | cpu load | load average | performance | timeout* | jitter
+    """,
+    "tech.config": """
+        3: configure | configuration | set up | setup | firewall | rule* | reverse dns | rdns | ptr record
+        3: open port | open the port | unblock port | unblock the port | install | vlan | additional ip
+        3: custom | special configuration | enable | whitelist | allowlist
+        2: port | reinstall* | subnet | routing | proxy | ptr
+    """,
+    "tech.hardware": """
+        3: disk* | drive* | hdd | raid | ram | memory | stick | psu | power supply | replace* | swap out
+        3: on site | on-site | remote hands | technician | kvm | ipmi | idrac | ilo | cable* | cabling
+        3: network card | nic | motherboard | fan | hardware | reseat | faulty | failed disk | failing
+        2: defective | broken | rack | plug
+    """,
+    "account.access": """
+        3: client area | customer portal | customer area | log in | login | log into | sign in | password
+        3: reset link | 2fa | two factor | two-factor | authenticator | verification code | locked out
+        3: can t access my account | cannot access my account | account locked
+        2: account | access | code | link ~ expired
+    """,
+    "other": """
+        2.5: do you offer | do you have | do you provide | do you sell | partner program | referral program
+        2.5: quote | certificate* | certification | colocation | audit | agency | agencies | reseller
+        2: pricing | price* | contract | gdpr | iso | availability
+    """,
+}

@@ -1,0 +1,120 @@
+"""Spanish. Weights: 3 decides on its own, 2 strong, 1 supporting. Format: see lexicon/__init__.py."""
+
+LEXICON = {
+    "greeting": """
+        2: hola | buenas | buenos dias | buenas tardes | buenas noches | que tal | saludos | hola a todos | holi
+    """,
+    "thanks": """
+        2.5: gracias | muchas gracias | mil gracias | muchisimas gracias | te lo agradezco | os lo agradezco
+        2: ya funciona | vuelve a funcionar | funciona de nuevo | solucionado | resuelto | eso es todo | nada mas
+        2: adios | hasta luego | hasta pronto | que tengas buen dia | buen dia | perfecto | genial | estupendo
+        1.5: vale | ok | de acuerdo | listo | chao
+    """,
+    "human": """
+        3: hablar con una persona | con una persona | con un humano | persona real | un agente | un operador
+        3: con alguien de soporte | hablar con alguien | con un tecnico | no quiero hablar con un bot | con un bot
+        3: que me llamen | llamarme | me llameis | me llamen | llamada telefonica | por telefono con | un comercial
+        2: humano | persona | agente | operador* | asesor*
+    """,
+    "faq.response_time": """
+        3: tiempo de respuesta | tiempos de respuesta | cuanto tardais en responder | cuanto tardan en responder
+        3: cuanto tardais en contestar | cuanto tardan en contestar | en cuanto tiempo me | acuse de recibo
+        3: cuando me respond* | cuando recibire respuesta | cuanto se tarda en recibir respuesta | sla
+        2.5: en cuanto tiempo | respond* rapido | rapidez | primera respuesta
+        1.5: respuesta | contestar | responder | tardais | tardan
+    """,
+    "faq.contact": """
+        3: email de soporte | correo de soporte | direccion de correo | correo electronico | numero de telefono
+        3: como contactar | como puedo contactar | contactar con soporte | contactaros | contactar con vosotros
+        3: solo el chat | el chat es | chat 24 | telefono de soporte | linea telefonica | algun email | algun correo
+        2: contacto | contactar | canales | canal | email | correo | telefono
+    """,
+    "faq.hours": """
+        3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto
+        3: estan disponibles | esta disponible | fin de semana | los sabados | los domingos | dias festivos
+        3: atienden | trabajan los | horario de atencion | departamento de facturacion esta | ahora mismo
+        2: disponible* | abierto | cerrado | sabado | domingo | festivo*
+    """,
+    "faq.escalation": """
+        3: escalad* | escalar | escalacion | derivad* | transferid* a | pasado a otro | reenviad* a otro
+        3: tengo que volver a | debo volver a | tengo que abrir otro | nivel 2 | segundo nivel | que implica
+        2: transferid* | por mi parte | hacer algo | que significa
+    """,
+    "faq.resolution_time": """
+        3: cuanto se tarda en | cuanto tarda en | cuanto tardais en sustituir | cuanto tardais en cambiar
+        3: cuanto tardais en reparar | cuanto tardais en resolver | tiempo de resolucion | tiempo de reparacion
+        3: cuanto suele tardar | suele tardar | cuanto dura | cuanto tiempo lleva | cuanto tiempo se tarda
+        2: normalmente | por lo general | de media | cuanto tiempo | tarda
+    """,
+    "faq.notifications": """
+        3: avisos | aviso de mantenimiento | notificacion* | pagina de estado | alertas | me avisais | avisar
+        3: mantenimientos programados | mantenimiento programado | recibir los avisos | informados
+        2: mantenimiento* | otro correo | direccion de aviso
+    """,
+    "faq.ticket": """
+        3: abrir un ticket | crear un ticket | abro un ticket | que departamento | cual departamento | que prioridad
+        3: que categoria | que tipo de ticket | como abro | como abrir | como creo | elijo | debo elegir
+        2: prioridad | departamento | categoria | elegir | seleccionar
+    """,
+    "faq.incident_info": """
+        3: que informacion | que datos | que tengo que pasar | que debo indicar | que debo incluir | que hay que indicar
+        3: que os tengo que | que necesitais | que detalles
+        2: reportar un incidente | incidente grave | en caso de caida | en caso de incidente | critico
+    """,
+    "billing.charge": """
+        3: cobrado dos veces | doble cargo | cargo duplicado | cobro duplicado | dos facturas | factura duplicada
+        3: importe incorrecto | importe erroneo | me habeis cobrado | cobro de mas | iva | pago no aparece
+        3: no aparece el pago | no se refleja | no reflejado | rectificar | factura rectificativa | nif
+        2: factura* | cargo* | cobr* | importe | pago* | facturacion
+    """,
+    "billing.refund": """
+        3: reembols* | devolucion | devolver el dinero | devuelvan | me devolvais | pago rechazado | error en el pago
+        3: error al pagar | no puedo pagar | pasarela de pago | el pago falla | falla el pago | pago fallido
+        2: cancelar el pedido | desistimiento | anular el pedido
+    """,
+    "billing.credit": """
+        3: abono | abonar | compensacion | compensar | indemniz* | excepcion | aplazar el pago | aplazamiento
+        3: no suspender | no suspendais | prorroga | ampliar el plazo | aprobacion | descuento especial
+        2: descuento | bonificacion | credito | suspension
+        -2: tarjeta de credito
+    """,
+    "outage": """
+        3: no responde | no responden | caido | caida | se ha caido | se cayo | esta caido | lleva caido
+        3: fuera de servicio | inaccesible | sin acceso | no hay ping | no hay acceso | no carga nada | no arranca
+        3: no levanta | totalmente | completamente caido | todo caido | nada funciona | no funciona nada
+        2.5: no funciona | no va | no carga | offline | down | sin conexion | no conecta | no accesible
+        1.5: completamente | todos nuestros clientes | ningun servicio
+        -3: no del todo | a veces | de vez en cuando | intermitente*
+    """,
+    "tech.outage": """
+        2: urgente | urgencia | critico | incidencia
+    """,
+    "tech.performance": """
+        3: lento | lenta | lentitud | latencia | perdida de paquetes | va muy lento | ralentiz* | tarda mucho en cargar
+        3: ping alto | ping muy alto | ancho de banda | rendimiento bajo | va fatal
+        2: iowait | carga de cpu | rendimiento | timeout* | cortes
+    """,
+    "tech.config": """
+        3: configurar | configuracion | cortafuego* | firewall | regla* | dns inverso | reverse dns | rdns | ptr
+        3: abrir el puerto | abrais el puerto | abrir un puerto | desbloquear el puerto | instalar | instalacion
+        3: vlan | ip adicional | ips adicionales | personalizad* | a medida | montar | habilitar | activar
+        2: puerto* | reinstal* | subred | enrutamiento | proxy
+    """,
+    "tech.hardware": """
+        3: disco* | raid | memoria ram | ram | modulo de memoria | fuente de alimentacion | sustitu* | reemplaz*
+        3: cambiar el disco | cambiar la fuente | tecnico in situ | en el centro de datos | kvm | ipmi | idrac
+        3: cable* | tarjeta de red | placa base | ventilador* | hardware | averiad* | defectuos*
+        2: averia | estropead* | rack | cambiar
+    """,
+    "account.access": """
+        3: area de cliente | area cliente | panel de cliente | iniciar sesion | inicio de sesion | contrasena
+        3: restablecer | recuperar la contrasena | 2fa | doble factor | autenticacion | codigo de verificacion
+        3: cuenta bloqueada | no puedo entrar | no puedo acceder a mi cuenta | acceder al panel | login
+        2: cuenta | acceder | codigo | enlace ~ caducado
+    """,
+    "other": """
+        2.5: ofreceis | ofrecen | teneis disponibilidad | tienen disponibilidad | presupuesto | certificado*
+        2.5: programa de afiliados | programa de partners | colaboracion | colocation | housing | auditoria
+        2: disponibilidad | tarifa* | precio* | contrato | rgpd | iso
+    """,
+}

@@ -1,0 +1,127 @@
+"""French. Weights: 3 decides on its own, 2 strong, 1 supporting. Format: see lexicon/__init__.py."""
+
+LEXICON = {
+    "greeting": """
+        2: bonjour | bonsoir | salut | coucou | bonjour a tous | rebonjour | re bonjour | allo
+    """,
+    "thanks": """
+        2.5: merci | merci beaucoup | merci bien | mille merci* | je vous remercie | remerci*
+        2: parfait | c est bon | c est regle | c est resolu | ca remarche | ca marche de nouveau | au revoir
+        2: bonne journee | bonne soiree | bonne fin de journee | a bientot | c est tout | rien d autre | nickel
+        1.5: ok | d accord | super | genial | top | ca fonctionne | tout fonctionne | tout est rentre dans l ordre
+    """,
+    "human": """
+        3: parler a un humain | parler a une personne | un vrai humain | une vraie personne | un conseiller
+        3: une conseillere | un operateur | un agent | pas un robot | pas un bot | pas a un robot | pas a un bot
+        3: etre rappele | me rappeler | rappelez moi | me rappeliez | rappel telephonique | joindre un humain
+        2.5: parler a quelqu un | parler avec quelqu un | quelqu un du support | un technicien au telephone
+        2: humain | interlocuteur | transferer ~ conversation
+    """,
+    "faq.response_time": """
+        3: delai de reponse | delais de reponse | temps de reponse du support | delai de prise en charge
+        3: prend en charge | prise en charge | accuse de reception | quand aurai je une reponse | sous combien de temps
+        3: combien de temps pour avoir une reponse | combien de temps pour une reponse | repondre a mon ticket
+        2.5: en combien de temps | reponse rapide | repondez vous | vous repondez | temps de reaction | sla
+        1.5: delai* | premiere reponse | garanti* | rapidement
+    """,
+    "faq.contact": """
+        3: adresse mail | adresse e mail | adresse email | numero de telephone | joindre le support
+        3: contacter le support | vous contacter | vous joindre | comment contacter | comment vous ecrire
+        3: par telephone | chat 24 | tchat 24 | chat est il | le chat est | ligne telephonique | hotline
+        2: a part le chat | autre moyen | canaux | canal | contacter | joindre
+    """,
+    "faq.hours": """
+        3: horaires | heures d ouverture | jusqu a quelle heure | a quelle heure ouvre | a partir de quelle heure
+        3: est ouvert | sont ouverts | ouvert le | ouverte le | disponible le week end | le week end | le samedi
+        3: quelles heures | quels jours | en ce moment | joignable quand | est joignable | sont joignables
+        2: disponibles | disponible | ouvert | ouverte | ferme | service facturation | service comptabilite
+        1: week end | samedi | dimanche | jours feries | la nuit
+    """,
+    "faq.escalation": """
+        3: escalad* | escalat* | transmis a une autre equipe | transfere a | transfere vers
+        3: dois je refaire | dois je renvoyer | faut il recreer | refaire une demande | niveau 2 | niveau superieur
+        2: transfere | transmis | pourquoi ma demande | je dois faire quelque chose
+    """,
+    "faq.resolution_time": """
+        3: combien de temps pour remplacer | combien de temps pour reparer | combien de temps pour resoudre
+        3: delai de resolution | delai de remplacement | delai d intervention | temps de resolution
+        3: combien de temps faut il | combien de temps prend | combien de temps dure | en general combien
+        3: combien de temps ~ remplacement | combien de temps ~ reparation | ca prend combien
+        2: combien de temps | duree | en moyenne | generalement | d habitude
+    """,
+    "faq.notifications": """
+        3: notification* | avis de maintenance | alertes de maintenance | page de statut | page status | prevenus
+        3: etre informe* | etre averti* | les maintenances | maintenance planifiee | maintenances programmees
+        2: maintenance | informes | avertis | adresse de contact technique | recevoir les avis
+    """,
+    "faq.ticket": """
+        3: ouvrir un ticket | creer un ticket | ouvre un ticket | quel service choisir | quel departement
+        3: quelle priorite | quel niveau de priorite | quelle categorie | quel service dois je | choisir ~ priorite
+        3: dans quel service | a quel service | comment ouvrir | comment creer | comment signaler
+        2: priorite | departement | categorie | choisir | je choisis
+    """,
+    "faq.incident_info": """
+        3: quelles informations | quels elements | quelles infos | que dois je fournir | que faut il fournir
+        3: que faut il indiquer | que dois je indiquer | quoi indiquer | quelles donnees | que faut il communiquer
+        2: signaler une panne | signaler un incident | en cas de panne | en cas d incident | accelerer le diagnostic
+        1: informations | diagnostic | critique
+    """,
+    "billing.charge": """
+        3: deux factures | facture en double | facture* deux fois | doublon | double prelevement | preleve deux fois
+        3: debite deux fois | montant incorrect | mauvais montant | erreur de facturation | erreur sur ma facture
+        3: paiement n apparait pas | paiement non pris en compte | pas pris en compte | tva | trop preleve
+        2: facture* | prelev* | debit* | montant | facturation | paiement | regle ma facture | pas encore valide
+        1: tarif | prix | euros | eur
+    """,
+    "billing.refund": """
+        3: rembours* | paiement refuse | paiement echoue | echec de paiement | echec du paiement | erreur de paiement
+        3: paiement ne passe pas | le paiement ne fonctionne pas | impossible de payer | passerelle de paiement
+        2: annuler ma commande | resilier | resiliation | retractation | payer ma commande
+    """,
+    "billing.credit": """
+        3: geste commercial | un avoir | d un avoir | compensation | dedommag* | indemnis* | exception | exceptionnel*
+        3: delai de paiement | report de paiement | ne pas suspendre | pas suspendre | suspension | reporter le paiement
+        2: remise | reduction | credit | accord de la direction | derogation
+        -2: carte de credit
+    """,
+    "outage": """
+        3: ne repond plus | ne repond pas | ne repond ~ plus | inaccessible | injoignable | hors ligne | hors service
+        3: plus rien ne repond | plus rien ne marche | plus rien ne fonctionne | tout est down | completement down
+        3: est down | sont down | est tombe | est tombee | plus de ping | plus d acces | plus accessible | n est plus accessible
+        3: ne demarre plus | ne demarre pas | ne boot plus | ne boote plus | completement plante | totalement
+        2.5: plus acces | aucun acces | down | en panne | plante | coupe | ne fonctionne plus | ne marche plus
+        2: ne fonctionne pas | ne marche pas | ne charge plus | impossible d acceder | impossible de joindre
+        1.5: completement | plus rien | aucun service | tous nos sites | nos clients ne peuvent plus
+        -3: pas completement | pas totalement | par moments | de temps en temps | intermittent*
+    """,
+    "tech.outage": """
+        2: panne | incident | crash | hors d usage | urgence | urgent
+    """,
+    "tech.performance": """
+        3: lent | lente | lenteur* | ralenti* | latence | perte de paquets | pertes de paquets | tres lent
+        3: temps de chargement | ping eleve | debit faible | bande passante | saccade | rame | ca rame
+        2: iowait | charge cpu | cpu a 100 | performance* | timeout* | coupures
+    """,
+    "tech.config": """
+        3: configurer | configuration | parametrer | pare feu | firewall | regles | regle de | reverse dns | dns inverse | rdns
+        3: ouvrir le port | ouvrir un port | debloquer le port | installer | installation | vlan | ip supplementaire
+        3: ip failover | personnalis* | sur mesure | mise en place | mettre en place | enregistrement ptr | ptr
+        2: port | reinstall* | sous reseau | routage | proxy | perso | specifique
+    """,
+    "tech.hardware": """
+        3: disque* | ssd defectueux | hdd | raid | barrette* | ram | memoire | alimentation | bloc d alimentation
+        3: remplacer | remplacement | changer le disque | intervention sur site | sur place | technicien sur site
+        3: kvm | ipmi | idrac | ilo | cable* | carte reseau | carte mere | ventilateur | materiel | hardware
+        2: defectueux | defaillant | hs | baie | rack | brancher
+    """,
+    "account.access": """
+        3: espace client | compte client | mot de passe | reinitialis* | identifiant* | me connecter | se connecter
+        3: double authentification | 2fa | code de verification | code a usage unique | compte bloque | acces au compte
+        2: connexion | lien ~ expire | mon compte | acceder a mon espace | authentification | login
+    """,
+    "other": """
+        2.5: proposez vous | vous proposez | offrez vous | avez vous des | est il possible de commander | devis
+        2.5: certificat* | certification* | partenariat | programme partenaire | parrainage | audit | colocation
+        2: disponibilite | tarif* | offre* | contrat | conformite | rgpd | iso
+    """,
+}

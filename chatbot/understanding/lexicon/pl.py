@@ -1,0 +1,119 @@
+"""Polish. Weights: 3 decides on its own, 2 strong, 1 supporting. Format: see lexicon/__init__.py.
+Polish inflects heavily, so most nouns and verbs are stems with '*'."""
+
+LEXICON = {
+    "greeting": """
+        2: czesc | dzien dobry | witam | witajcie | hej | siema | dobry wieczor | dzien dobry wszystkim | elo
+    """,
+    "thanks": """
+        2.5: dzieki | dziekuje | dziekujemy | dzieks | wielkie dzieki | serdecznie dziekuje
+        2: wszystko dziala | juz dziala | znowu dziala | to wszystko | do widzenia | milego dnia | pozdrawiam
+        2: problem rozwiazany | rozwiazane | swietnie | super | dobranoc | na razie | spoko
+        1.5: ok | okej | dobrze | jasne
+    """,
+    "human": """
+        3: konsultant* | z czlowiekiem | z osoba | zywa osoba | zywym czlowiekiem | z pracownikiem | pracownik* supportu
+        3: z botem | nie z botem | operator* | polaczenie z | polaczyc z | polaczyc mnie | przekierowac do
+        3: oddzwon* | telefonicznie | rozmowa telefoniczna | porozmawiac z kims | z kims z supportu
+        2: czlowiek* | pracownik* | porozmawiac
+    """,
+    "faq.response_time": """
+        3: czas reakcji | czas odpowiedzi | jak szybko | kiedy dostane odpowiedz | kiedy ktos odpowie
+        3: ile czasu na odpowiedz | po jakim czasie | potwierdzenie zgloszenia | odpowiadacie | odpowiecie
+        3: ile sie czeka na odpowiedz | ile czeka sie | jak dlugo czeka* | czas oczekiwania | sla
+        2: odpowiedz* | reakcj* | szybko | gwarantow*
+    """,
+    "faq.contact": """
+        3: adres e mail | adres mailowy | adres email | numer telefonu | infolinia | jak sie skontaktowac
+        3: kontakt z supportem | skontaktowac sie z | czat 24 | czat jest | czy czat | na czacie
+        3: jakie sa kanaly | inny sposob kontaktu | mail do supportu | mailowo | telefon do
+        2: kontakt* | skontaktowac | zadzwonic | napisac maila
+    """,
+    "faq.hours": """
+        3: godziny pracy | do ktorej | od ktorej | w jakich godzinach | czynny | czynna | czynne | pracuje dzial
+        3: czy ktos jest | jest dostepny | sa dostepni | jest dostepna | w weekend | w sobote | w niedziele
+        3: pracuja | godziny otwarcia | o ktorej | teraz dostepn* | w swieta
+        2: dostepn* | godzin* | weekend* | dzial rozliczen | ksiegowosc
+        -3: niedostepn*
+    """,
+    "faq.escalation": """
+        3: eskalac* | eskalow* | przekazan* do | przekazano | przekazane | czy musze ponownie | wyzszy poziom
+        3: zgloszenie zostalo przekazane | drugi poziom | drugiej linii | co to oznacza
+        2: przekaz* | ponownie zglaszac | ponownie wysylac
+    """,
+    "faq.resolution_time": """
+        3: ile trwa | ile zwykle trwa | jak dlugo trwa | ile czasu trwa | ile czasu zajmuje | czas naprawy
+        3: czas rozwiazania | czas wymiany | ile potrwa | jak dlugo potrwa | ile to zajmie | jak dlugo zajmuje
+        2: zwykle | srednio | przewaznie | trwa
+    """,
+    "faq.notifications": """
+        3: powiadomien* | powiadomia* | prace serwisow* | pracach serwisowych | prac serwisowych | przerw* techniczn*
+        3: komunikat* | strona statusu | status page | informacj* o awariach | informowani | informowac
+        2: adres do powiadomien | konserwac* | planowan* prac*
+    """,
+    "faq.ticket": """
+        3: jak zalozyc zgloszenie | jak otworzyc zgloszenie | jak utworzyc | ktory dzial | jaki dzial | wybieram dzial
+        3: jaki priorytet | ktory priorytet | jaka kategori* | wybrac dzial | wybrac priorytet | zalozyc ticket
+        2: priorytet* | dzial techniczny czy | czy rozliczenia | wybrac | wybieram | kategori*
+    """,
+    "faq.incident_info": """
+        3: jakie informacje | jakie dane | co podac | co nalezy podac | co powinienem podac | co musze podac
+        3: co powinno zawierac | co zawrzec | jakie szczegoly
+        2: zglaszajac awari* | zgloszenie awarii | w przypadku awarii | krytyczn* | diagnoz*
+    """,
+    "billing.charge": """
+        3: dwie faktury | podwojn* | dwukrotn* | dwa razy | pobrano dwa | zla kwota | bledna kwota | bledna faktur*
+        3: platnosc nie jest widoczna | nie zostala zaksiegowana | nie widac platnosci | nie zaksiegowan* | vat
+        3: korekt* faktury | faktura korygujaca | nip | za duzo | nadplat*
+        2: faktur* | oplat* | kwot* | obciaz* | pobran* | platnosc* | rachun* | naliczon*
+    """,
+    "billing.refund": """
+        3: zwrot* | zwroc* | oddac pieniadze | platnosc nie przechodzi | blad platnosci | bramk* platnosc*
+        3: nie moge zaplacic | platnosc odrzucona | platnosc sie nie udala | transakcja odrzucona
+        2: anulowac zamowienie | rezygnac* | odstapienie
+    """,
+    "billing.credit": """
+        3: rekompensat* | odszkodowan* | wyjat* | odroczeni* | przedluzen* terminu | nie zawieszac | wstrzymac zawiesz*
+        3: nota kredytowa | upust | rabat | bonifikat* | zgoda zarzadu | zawieszeni*
+        2: kredyt* | znizk* | prosba o wyjatek | specjaln*
+        -2: karta kredytowa | karty kredytowej | karta kredytowa
+    """,
+    "outage": """
+        3: nie odpowiada | nie odpowiadaja | niedostepn* | lezy | lezi | padl | padla | padly | padlo | offline
+        3: kompletnie niedostepny | calkowicie | brak dostepu | nie ma dostepu | brak pinga | nie pinguje
+        3: nie startuje | nie wstaje | nie uruchamia sie | wszystko lezy | nic nie dziala | nic nie odpowiada
+        2.5: nie dziala | nie dzialaja | nie dzialajacy | awaria | down | nie laduje | brak polaczenia
+        1.5: kompletnie | zupelnie | wszystkie uslugi | klienci nie moga
+        -3: nie do konca | czasami | chwilami | okresowo | sporadycznie
+    """,
+    "tech.outage": """
+        2: awari* | pilne | pilna | pilnie | krytyczn*
+    """,
+    "tech.performance": """
+        3: wolno | wolny | wolne | powoli | powoln* | spowolnien* | opoznieni* | lag* | utrat* pakietow | gubi pakiety
+        3: wysoki ping | duzy ping | przepustowosc | zamula | muli | laguje | dlugo sie laduje
+        2: iowait | obciazenie cpu | wydajnosc* | timeout* | ping
+    """,
+    "tech.config": """
+        3: konfigur* | skonfigur* | zapor* | firewall* | regula | reguly | regule | regul | reverse dns | rekord ptr | ptr | rdns
+        3: otworzyc port | odblokowac port | odblokowanie portu | otwarcie portu | zainstalowac | instalacj* | vlan
+        3: dodatkowy adres ip | dodatkowe ip | niestandardow* | indywidualn* | ustawi* | skonfigurowac
+        2: port* | reinstal* | podsiec* | routing* | proxy
+    """,
+    "tech.hardware": """
+        3: dysk* | raid* | ram | pamiec* | kosc* ram | zasilacz* | wymian* | wymienic | wymieni
+        3: technik na miejscu | na miejscu | kvm | ipmi | idrac | kabel* | okablowan* | karta sieciowa | plyta glowna
+        3: wentylator* | sprzet* | hardware | uszkodzon* dysk
+        2: uszkodzon* | zepsut* | szafa | rack
+    """,
+    "account.access": """
+        3: panel klienta | panelu klienta | konto klienta | zalogowac | zaloguj* | logowani* | haslo | hasla | hasle
+        3: reset hasla | zresetowac | 2fa | uwierzytelnian* | dwuskladnik* | kod weryfikacyjny | konto zablokowane
+        2: konto | konta | kod | link ~ wygasl | dostep do konta | login
+    """,
+    "other": """
+        2.5: czy oferuj* | oferujecie | czy macie | czy posiadacie | czy jest mozliwosc | wycen* | oferta | oferte
+        2.5: certyfikat* | partnerski | program partnerski | polecen* | kolokacj* | audyt | umow*
+        2: dostepnosc serwerow | cennik | ceny | rodo | iso
+    """,
+}
