@@ -23,6 +23,9 @@ from chatbot.understanding import Analyzer
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
+SETTINGS = web.AppKey("settings", Settings)
+PIPELINE = web.AppKey("pipeline", Pipeline)
+SIO = web.AppKey("sio", socketio.AsyncServer)
 
 
 def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge: Knowledge) -> list[Step]:
@@ -56,9 +59,9 @@ def build_app(settings: Settings) -> web.Application:
     sio.register_namespace(ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars))
 
     app = web.Application(client_max_size=256 * 1024)
-    app["settings"] = settings
-    app["pipeline"] = pipeline
-    app["sio"] = sio
+    app[SETTINGS] = settings
+    app[PIPELINE] = pipeline
+    app[SIO] = sio
     sio.attach(app)
     app.router.add_get("/", _index)
     app.router.add_get("/healthz", _healthz)

@@ -140,7 +140,7 @@ def converse(desk: Desk, answer: Answerer) -> Step:
             await turn.say(HANDOFF, "handoff")
         elif a.intent.startswith("faq."):
             await turn.say_text(answer(a.intent, turn.lang, turn.inbound.received_at, a.text))
-        elif desk.route(a.intent).team is not None and (a.understood or not filled):
+        elif desk.route(a.intent).team is not None and a.understood:
             turn.ticket = await open_ticket_for(turn.session, turn.conv.id)
             if turn.ticket is None:
                 turn.wants_ticket = True
