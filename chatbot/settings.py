@@ -35,6 +35,16 @@ class Settings:
     redis_url: str = ""
     demo_data: bool = True
     max_message_chars: int = 4000
+    # Abuse limits, per process: a burst, then a steady rate per minute (0 per minute: unlimited).
+    chat_messages_per_minute: int = 20
+    chat_message_burst: int = 8
+    chat_address_messages_per_minute: int = 120
+    chat_address_message_burst: int = 40
+    chat_connections_per_minute: int = 30
+    chat_connection_burst: int = 20
+    # Reverse proxies (comma-separated networks) whose X-Forwarded-For/-Proto headers are believed.
+    trusted_proxies: str = ""
+    max_body_bytes: int = 256 * 1024  # longest HTTP request body, for every route
     log_level: str = "INFO"
     support_address: str = "support@introserv.com"
     # Email channel (used when imap_host is set).
@@ -108,6 +118,12 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: str | Path 
         raise SettingsError("setting CHATBOT_DATABASE_URL must be an sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
     if not 1 <= settings.port <= 65535:
         raise SettingsError("setting CHATBOT_PORT must be between 1 and 65535")
+    try:
+        from chatbot.ratelimit import parse_networks
+
+        parse_networks(settings.trusted_proxies)
+    except ValueError as exc:
+        raise SettingsError(f"setting CHATBOT_TRUSTED_PROXIES is invalid: {exc}") from exc
     if settings.smtp_tls not in {"starttls", "tls", "none"}:
         raise SettingsError("setting CHATBOT_SMTP_TLS must be starttls, tls or none")
     return settings
