@@ -20,7 +20,6 @@ from chatbot.migrate import upgrade
 from chatbot.settings import Settings
 from tests.servers._common import free_port, unavailable
 
-pytest_plugins = ["tests.servers.dovecot"]
 
 PG_ADMIN_URL = os.environ.get("CHATBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 IDENTITY_SECRET = "client-area-shared-secret"
