@@ -9,7 +9,7 @@ from typing import Any
 
 from chatbot.desk import Desk, Route
 
-from .intents import FAQ, CONVERSATIONAL, classify
+from .intents import classify
 from .ip import find_ips, parse_ip
 from .language import LanguageHints, detect_language, warm_up
 from .normalize import MAX_ANALYSED_CHARS, fold
@@ -40,8 +40,9 @@ class Analysis:
 
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|wg|fw|fwd|tr|odp|rv|sv|antw)\s*:\s*)+", re.I)
-# Product names and addresses say nothing about the intent ("VPS SSD-2" is not a disk problem).
-_NO_START_TIME = set(FAQ) | set(CONVERSATIONAL)
+# The start of a problem is asked for technical incidents; a payment date in a billing message
+# ("I paid 3 days ago") or a time in a FAQ question ("open until 18:00?") is not one.
+_START_TIME_INTENTS = {"tech.outage", "tech.performance", "tech.config", "tech.hardware", "account.access", "other"}
 
 
 class Analyzer:
@@ -59,11 +60,12 @@ class Analyzer:
         lang, supported = detect_language(f"{cleaned}\n{subject_text}" if len(cleaned) < 40 else cleaned, hints)
 
         service = parse_service(cleaned, known_services) or parse_service(subject_text, known_services)
+        # Product names and addresses say nothing about the intent ("VPS SSD-2" is not a disk problem).
         intent_text = _mask(cleaned, service)
         result = classify(fold(intent_text), lang, fold(_mask(subject_text, service)))
         intent = result.intent
         start = None
-        if intent not in _NO_START_TIME:
+        if intent in _START_TIME_INTENTS:
             start = parse_start_time(cleaned, now, lang=lang)
         slots = Slots(
             ip=parse_ip(cleaned) or parse_ip(subject_text),

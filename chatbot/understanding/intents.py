@@ -3,12 +3,21 @@
 Each intent's score is the sum of the weights of its lexicon phrases found in the message
 (lexicon/<lang>.py). Phrases of the message's language count fully, those of the other four at a
 third (customers mix in English words like "down" or "refund"; a misdetected language still
-finds its phrases). The subject line counts at 70 %. Then a few rules that a reader can check:
-- a request (a FAQ or ticket intent) beats a greeting or a thanks, which are only what is left
-  when nothing else is asked — "Bonjour, mon serveur est down" is an outage;
+finds its phrases). Where several phrases of one intent start on the same word ("factura*" and
+"facturacion"), or one phrase exists in several languages ("sla"), only the strongest counts.
+The subject line counts at 70 %. Three pseudo-intents feed the rules below:
+- "outage": the service as a whole is unreachable ("ne répond plus", "won't boot");
+- "failed": something failed, but it may be one part ("eine SSD ist ausgefallen");
+- "hypothetical": the customer asks about a situation ("if my server goes down, what …").
+Rules, in order:
 - asking for a person wins when it is said clearly, even alongside the problem;
-- a substantive message that matches nothing is `other`; a short one that matches nothing is
-  not understood (the flow asks again, and hands over after two failures).
+- a FAQ question with a decisive phrase ("how long does it take to …") weighs half again as much
+  as the topic words it mentions (a disk in "how long does a disk swap take?" is not a ticket);
+- a thanks that outweighs any request, in a short message, is a thanks (a reply "thanks, it works
+  again" under a subject "Outage" is not a new outage);
+- otherwise the best request intent, when it has enough evidence;
+- a substantive message that matches nothing is `other`; greetings and thanks are what is left of
+  short messages; a short message that matches nothing is not understood.
 """
 from __future__ import annotations
 
@@ -22,17 +31,23 @@ FAQ = ("faq.response_time", "faq.contact", "faq.hours", "faq.escalation", "faq.r
 TICKET = ("billing.charge", "billing.refund", "billing.credit", "tech.outage", "tech.performance",
           "tech.config", "tech.hardware", "account.access", "other")
 INTENTS = CONVERSATIONAL + FAQ + TICKET
+_PSEUDO = ("outage", "failed", "hypothetical")
+# Statements of unavailability count towards the outage intent.
+_GROUP = {"outage": "tech.outage", "failed": "tech.outage"}
 
 _OTHER_LANG_FACTOR = 0.35
 _SUBJECT_FACTOR = 0.7
+_FAQ_BOOST = 1.5
+_DECISIVE = 3.0           # a phrase of this weight decides on its own
 _DECIDES = 2.0            # a request intent needs at least this score
 _HUMAN_DECIDES = 3.0
-_OUTAGE_STATED = 2.5      # "outage" score from which a total unavailability is stated
+_OUTAGE_STATED = 2.5      # "outage" (+ "failed" for the outage intent) from which priority is high
 _OUTAGE_STATED_STRONG = 4.0
-_SUBSTANTIVE_WORDS = 4    # below this many words, an unmatched message is not understood
-# A total outage raises the priority of these intents; for a billing or account request it takes
-# a stronger statement (a customer asking about an invoice may mention that the site is down).
+_SHORT = 15               # words: a thanks can dominate a message this short
+_SUBSTANTIVE_WORDS = 6    # an unmatched message this long is a request (`other`), not a greeting
+_UNDERSTOOD_WORDS = 4
 _OUTAGE_INTENTS = {"tech.outage", "tech.performance", "tech.config", "tech.hardware", "other"}
+# A customer asking about an invoice may mention that the site is down: a stronger statement needed.
 _OUTAGE_STRONG_INTENTS = {"billing.charge", "billing.refund", "account.access"}
 
 
@@ -44,46 +59,66 @@ class IntentResult:
     scores: dict[str, float]
 
 
-def _scores(body: list[Entry], subject: list[Entry], lang: str) -> dict[str, float]:
-    scores = dict.fromkeys(INTENTS + ("outage",), 0.0)
-    counted: set[Entry] = set()
-    for entries, factor in ((body, 1.0), (subject, _SUBJECT_FACTOR)):
-        for entry in entries:
-            if entry in counted:
-                continue
-            counted.add(entry)
-            lang_factor = 1.0 if entry.lang in (lang, "*") else _OTHER_LANG_FACTOR
-            scores[entry.intent] += entry.weight * factor * lang_factor
-    scores["tech.outage"] += scores["outage"]
-    return scores
+def _scores(found: list[tuple[dict[Entry, int], float]], lang: str) -> tuple[dict[str, float], float]:
+    """Per-intent scores (pseudo-intents included) and the strongest FAQ phrase weight."""
+    strongest: dict[tuple[str, int, int], float] = {}   # (group, source, position) -> weight
+    for source, (entries, factor) in enumerate(found):
+        for entry, position in entries.items():
+            weight = entry.weight * factor * (1.0 if entry.lang in (lang, "*") else _OTHER_LANG_FACTOR)
+            for group in {entry.intent, _GROUP.get(entry.intent, entry.intent)}:
+                key = (group, source, position)
+                current = strongest.get(key)
+                # the strongest phrase starting on a word counts; a negative phrase (a correction
+                # such as "credit card") overrides positive ones there
+                if current is None or (weight < 0 <= current) or abs(weight) > abs(current) and (weight < 0) == (current < 0):
+                    strongest[key] = weight
+    scores = dict.fromkeys(INTENTS + _PSEUDO, 0.0)
+    for (group, _, _), weight in strongest.items():
+        scores[group] += weight
+    faq_phrase = max((w for (group, source, _), w in strongest.items() if group in FAQ and source == 0), default=0.0)
+    return scores, faq_phrase
 
 
 def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentResult:
     words = tokens(folded_text)
-    body = match(words)
-    subject = match(tokens(folded_subject)) if folded_subject else set()
-    scores = _scores(sorted(body, key=lambda e: e.text), sorted(subject, key=lambda e: e.text), lang)
+    found = [(match(words), 1.0)]
+    if folded_subject:
+        found.append((match(tokens(folded_subject)), _SUBJECT_FACTOR))
+    scores, faq_phrase = _scores(found, lang)
+    if scores["hypothetical"] > 0 and faq_phrase >= _DECISIVE:
+        # "if my server goes offline, what should I send you?" describes no outage
+        for key in ("outage", "failed"):
+            scores["tech.outage"] -= scores[key] * 0.7
+            scores[key] *= 0.3
+    if faq_phrase >= _DECISIVE and scores["outage"] < _OUTAGE_STATED:
+        for intent in FAQ:
+            scores[intent] *= _FAQ_BOOST
+
     requests = FAQ + TICKET  # "other" last: on a tie the specific intent wins
     best = max(requests, key=lambda i: (scores[i], -requests.index(i)))
     best_score = scores[best]
     greeting, thanks, human = scores["greeting"], scores["thanks"], scores["human"]
+    thanks_dominates = thanks >= _DECIDES and thanks >= best_score and len(words) <= _SHORT
 
     if human >= _HUMAN_DECIDES and human >= best_score - 1.0:
         intent = "human"
-    elif best_score >= _DECIDES and not (thanks > best_score and len(words) <= 12):
+    elif thanks_dominates:
+        intent = "thanks"
+    elif best_score >= _DECIDES or (best_score >= 1.0 and len(words) >= _UNDERSTOOD_WORDS):
         intent = best
-    elif best_score >= 1.0 and len(words) >= _SUBSTANTIVE_WORDS:
-        intent = best
+    elif len(words) >= _SUBSTANTIVE_WORDS:
+        intent = "other"
     elif thanks > 0 and thanks >= greeting:
         intent = "thanks"
     elif greeting > 0:
         intent = "greeting"
-    elif len(words) >= _SUBSTANTIVE_WORDS:
+    elif len(words) >= _UNDERSTOOD_WORDS:
         intent = "other"
     else:
         return IntentResult("other", False, False, scores)
 
-    outage = scores["outage"]
-    total = (intent in _OUTAGE_INTENTS and outage >= _OUTAGE_STATED) or (
-        intent in _OUTAGE_STRONG_INTENTS and outage >= _OUTAGE_STATED_STRONG)
+    server_down = scores["outage"]
+    stated = server_down + (scores["failed"] if intent == "tech.outage" else 0.0)
+    total = (intent in _OUTAGE_INTENTS and stated >= _OUTAGE_STATED) or (
+        intent in _OUTAGE_STRONG_INTENTS and server_down >= _OUTAGE_STATED_STRONG)
     return IntentResult(intent, total, True, scores)

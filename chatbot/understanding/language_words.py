@@ -27,7 +27,7 @@ _PL = """
 i w z na do że się nie jest są to ten ta te tym tej jak co czy gdzie kiedy dlaczego ile który
 która które jaki jaka jakie mój moja moje mojego mojej nasz nasza nasze wasz wasza mam ma mamy
 macie mają być był była było jestem jesteś można mogę może możecie proszę prosze dziękuję dziękuje
-dzięki dzieki cześć czesc witam witajcie dzień dobry dobranoc wieczór pozdrawiam poważaniem od
+dzięki dzieki cześć czesc witam witajcie hej siema dzień dobry dobranoc wieczór pozdrawiam poważaniem od
 po przez przy dla bez pod nad przed za też także jeszcze już bardzo tylko już wczoraj dzisiaj
 dziś jutro rano wieczorem godzina godziny godzin minut serwer serwera serwerze działa działają
 nie działa niedostępny niedostępna faktura faktury fakturze zwrot płatność płatności zamówienie
@@ -71,7 +71,7 @@ can could would should will shall may might must with without for from to of in 
 until about into over under very too also still already never nothing everything all today
 yesterday tomorrow now hello hi hey good morning afternoon evening thanks thank cheers please
 regards best kind sincerely bye goodbye great perfect awesome server network slow invoice refund
-order account password login access help problem issue how long much many hours minutes down
+order account password login access help problem issue how long much many hours minutes
 working works responding unreachable disk need want there here any some just if so because
 me us him them its it's i'm can't cannot don't doesn't won't isn't hasn't got get still again
 """

@@ -32,16 +32,16 @@ _BARE = re.compile(
     r"viertel nach|viertel vor|dreiviertel|wpol do)\s(\d{1,2})"
     rf"(?![\d%€$]|\s?(?:[:h.,]\s?\d|x\b|eur|euro|zl|pln|usd|gb|tb|mb|ms|%|(?:{tw.UNIT_RE})\b)|[a-z])")
 _DURATION = re.compile(rf"(?<![\d.:])(?:(\d{{1,3}})|({tw.NUMBER_WORD_RE}))\s?(?:-\s?)?({tw.UNIT_RE})\b")
-_SINCE_BEFORE = re.compile(rf"(?:{tw.SINCE})\s(?:(?:about|environ|around|circa|ca\.|okolo|ok\.|prawie|unos|unas|"
+_SINCE_BEFORE = re.compile(rf"\b(?:{tw.SINCE})\s(?:(?:about|environ|around|circa|ca\.|okolo|ok\.|prawie|unos|unas|"
                            r"etwa|ungefahr|plus de|over|more than|ponad|mas de|uber|presque|almost|casi|fast|"
-                           r"juste|just|gut|already|deja|ya|schon|juz)\s)?(?:las?\s|godziny\s)?$")
+                           r"juste|just|gut|already|deja|ya|schon|juz|asi|so|tak|comme ca)\s)?(?:las?\s|godziny\s)?$")
 _AGO_AFTER = re.compile(rf"^\s?(?:{tw.AGO_AFTER})\b")
-_NOT_START_BEFORE = re.compile(r"(?:until|till|bis|jusqu'a|jusqu'au|do|hasta|hasta las|before|avant|przed|vor dem|"
+_NOT_START_BEFORE = re.compile(r"\b(?:until|till|bis|jusqu'a|jusqu'au|do|hasta|hasta las|before|avant|przed|vor dem|"
                                r"in|dans|en|within|w ciagu|innerhalb|binnen|ping|every|chaque|co|cada|alle|"
                                r"each|ttl|sla|frais|cost|for|pour|para|dla|fur)\s(?:las?\s)?$")
 _HALF_AFTER = re.compile(r"^\s?(?:y media|et demie|et demi|y cuarto|et quart|menos cuarto|moins le quart|moins quart|"
                          r"and a half)\b")
-_HALF_BEFORE = re.compile(r"(?:halb|half past|quarter past|quarter to|viertel nach|viertel vor|dreiviertel|"
+_HALF_BEFORE = re.compile(r"\b(?:halb|half past|quarter past|quarter to|viertel nach|viertel vor|dreiviertel|"
                           r"wpol do)\s$")
 _HALF_MINUTES = {"y media": 30, "et demie": 30, "et demi": 30, "and a half": 30, "y cuarto": 15, "et quart": 15,
                  "menos cuarto": -15, "moins le quart": -15, "moins quart": -15,

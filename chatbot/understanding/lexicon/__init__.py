@@ -99,17 +99,17 @@ def _match_rest(pattern: tuple[str, ...], words: list[str], i: int) -> bool:
     return _match_rest(rest, words, i + 1)
 
 
-def match(words: list[str]) -> set[Entry]:
-    """Every lexicon entry found in the words (each entry once)."""
+def match(words: list[str]) -> dict[Entry, int]:
+    """Every lexicon entry found in the words, with the index of the word where it first starts."""
     index = _index()
-    found: set[Entry] = set()
+    found: dict[Entry, int] = {}
     for i, word in enumerate(words):
         candidates = list(index.exact.get(word, ()))
         for k in range(_MIN_PREFIX, len(word) + 1):
             candidates.extend(index.prefix.get(word[:k], ()))
         for entry in candidates:
             if entry not in found and _match_rest(entry.pattern[1:], words, i + 1):
-                found.add(entry)
+                found[entry] = i
     return found
 
 

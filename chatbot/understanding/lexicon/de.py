@@ -20,7 +20,9 @@ LEXICON = {
     """,
     "faq.response_time": """
         3: reaktionszeit* | antwortzeit* | bearbeitungszeit | wie schnell | wann bekomme ich eine antwort
-        3: bis sich jemand meldet | bis jemand antwortet | eingangsbestatigung | sla | wie lange warten
+        3: bis sich jemand meldet | bis jemand antwortet | eingangsbestatigung | wie lange warten | beantwortet
+        3: bis ein ticket | bearbeitet wird
+        2: sla
         3: wie lange muss ich warten | wann meldet sich | wann antwortet | wann wird mein ticket
         2: antwort* | reaktion* | melden | meldet | zugesichert* | garantiert*
     """,
@@ -54,12 +56,14 @@ LEXICON = {
     """,
     "faq.ticket": """
         3: ticket eroffnen | ticket erstellen | ticket aufmachen | welche abteilung | welche prioritat | welche kategorie
+        3: welcher abteilung | melde ich
         3: wahle ich | wahlen ich | auswahlen | was wahle | wie eroffne | wie erstelle
         2: abteilung | prioritat | kategorie | auswahl
     """,
     "faq.incident_info": """
         3: welche informationen | welche angaben | was muss ich angeben | was soll ich angeben | welche daten
-        3: was gehort in | was sollte ~ enthalten | welche details
+        3: was gehort in | was sollte ~ enthalten | welche details | was sollte ich ~ angeben | angeben
+        2: storungsmeldung
         2: storung melden | ausfall melden | im falle eines | bei einem ausfall | kritisch*
     """,
     "billing.charge": """
@@ -76,19 +80,28 @@ LEXICON = {
     "billing.credit": """
         3: gutschrift | entschadigung | kulanz* | ausnahme* | zahlungsaufschub | stundung | nicht sperren
         3: nicht zu sperren | sperrung | aussetzen | zahlungsziel | genehmigung | sonderregelung
+        3: ausnahmsweise | gemass sla | laut sla
         2: rabatt | nachlass | sonderwunsch
         -2: kreditkarte
     """,
     "outage": """
-        3: nicht erreichbar | nicht mehr erreichbar | unerreichbar | ausgefallen | komplett weg | offline
+        3: nicht erreichbar | nicht mehr erreichbar | unerreichbar | komplett weg | offline | server ist ausgefallen
         3: totalausfall | kompletter ausfall | startet nicht | bootet nicht | fahrt nicht hoch | kein ping
         3: keine verbindung | kein zugriff | nichts geht | geht gar nichts | alles down | komplett down | tot
-        2.5: down | ausfall | funktioniert nicht | geht nicht | lauft nicht | antwortet nicht | reagiert nicht
+        2.5: down | funktioniert nicht | geht nicht | lauft nicht | antwortet nicht | reagiert nicht | gehen nicht mehr
+        2.5: antwortet ~ nicht | reagiert ~ nicht
         1.5: komplett | vollstandig | samtliche dienste | alle dienste | unsere kunden
         -3: nicht komplett | nicht ganz | zeitweise | sporadisch | ab und zu | manchmal
     """,
+    "failed": """
+        2.5: ausgefallen | ausfall | tot | kaputt | abgesturzt | abgeraucht
+    """,
+    "hypothetical": """
+        1: wenn | falls | im falle | bei einem ausfall | sollte ~ ausfallen
+    """,
     "tech.outage": """
-        2: dringend | notfall | hilfe | stoerung | storung | kritisch
+        2: dringend | notfall | stoerung | storung | kritisch
+        0.5: hilfe
     """,
     "tech.performance": """
         3: langsam | latenz | paketverlust* | verzogerung* | ruckelt | lahm | hohe antwortzeiten | schlechte performance

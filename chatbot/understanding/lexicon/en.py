@@ -3,6 +3,7 @@
 LEXICON = {
     "greeting": """
         2: hi | hello | hey | good morning | good afternoon | good evening | greetings | howdy | hiya | hi there
+        2: morning | afternoon | evening | yo
     """,
     "thanks": """
         2.5: thanks | thank you | thx | ty | cheers | many thanks | much appreciated | appreciate it
@@ -14,25 +15,31 @@ LEXICON = {
         3: human | real person | live agent | an agent | a person | operator | representative | someone from support
         3: talk to someone | speak to someone | speak with someone | talk to a person | speak to a person
         3: call me back | callback | call me | phone call | not a bot | not a robot | with a bot | to a bot
+        3: give me a call | call on | over the phone | someone from your team
         2: person | agent | someone
     """,
     "faq.response_time": """
         3: response time | how fast | how quickly | when will i get | when can i expect | how long until
-        3: how long before someone | acknowledgement | acknowledgment | get back to me | first response | sla
+        2: sla
+        3: how long before someone | acknowledgement | acknowledgment | get back to me | first response
         3: how long ~ to respond | how long ~ to reply | how long ~ to answer | reply to my ticket
+        3: for someone to reply | someone to respond | to reply | haven t heard | heard anything | heard back
         2: respond | reply | answer | guaranteed
     """,
     "faq.contact": """
         3: email address | e mail address | phone number | contact support | reach support | how can i contact
         3: how do i contact | how to contact | get in touch | live chat | chat 24 | chat available 24 | hotline
         3: other than the chat | besides the chat | apart from chat | which channels | support email | by phone
+        3: phone line | support line
         2: contact | reach | channel* | email | phone
     """,
     "faq.hours": """
         3: working hours | business hours | opening hours | office hours | what time | until when | what hours
         3: open on | open at | available on | on weekends | at the weekend | on saturday | on sunday | holidays
         3: is ~ open | are ~ open | is ~ available now | are ~ available now | right now | currently available
+        3: when can i reach | late in the evening | at night | around late
         2: available | open | weekend | saturday | sunday | billing team | billing department | accounts team
+        1: sysadmins | datacenter staff | datacenter team | in the evening
     """,
     "faq.escalation": """
         3: escalat* | transferred to | passed to another | forwarded to another | resubmit | open a new ticket
@@ -76,20 +83,29 @@ LEXICON = {
         3: service credit | credit for | compensation | compensate | exception | make an exception | hold off
         3: extension | grace period | not suspend | don t suspend | before suspending | suspending | suspension
         3: management approval | special arrangement | goodwill | discount for the
-        2: credit | discount | approval
+        3: per your sla | under the sla | sla credit | extra days to pay | more time to pay | days to pay
+        2: credit | discount | approval | suspend*
         -3: credit card
     """,
     "outage": """
-        3: is down | are down | went down | goes down | has been down | completely down | totally down | unreachable
+        3: is down | are down | went down | has been down | completely down | totally down | unreachable
+        3: stopped responding | stopped working | went offline | not loading
         3: not responding | not reachable | offline | no ping | cannot reach | can t reach | can t connect
         3: cannot connect | inaccessible | won t boot | doesn t boot | will not boot | not booting | won t start
         3: completely unreachable | all services are down | nothing works | nothing is working | is dead
-        2.5: down | outage | not working | isn t working | doesn t work | no access | hasn t come back
+        2.5: down | not working | isn t working | doesn t work | no access | hasn t come back | goes down | goes offline
         1.5: completely | totally | all services | our customers are affected | everything
         -3: not completely | not totally | intermittent* | sometimes | from time to time | occasionally
     """,
+    "failed": """
+        2.5: dead | crashed | failed | died | broke | broken
+    """,
+    "hypothetical": """
+        1: if my | if our | if the server | if a server | if one of | in case | when a server | should ~ go down
+    """,
     "tech.outage": """
-        2: urgent | emergency | critical | help
+        2: urgent | emergency | critical | outage
+        0.5: help
     """,
     "tech.performance": """
         3: slow | slowness | latency | packet loss | lag* | sluggish | high ping | bandwidth | throughput
@@ -112,10 +128,12 @@ LEXICON = {
         3: client area | customer portal | customer area | log in | login | log into | sign in | password
         3: reset link | 2fa | two factor | two-factor | authenticator | verification code | locked out
         3: can t access my account | cannot access my account | account locked
-        2: account | access | code | link ~ expired
+        2: access | code | link ~ expired
+        1: account
     """,
     "other": """
-        2.5: do you offer | do you have | do you provide | do you sell | partner program | referral program
+        2.5: do you offer | do you provide | do you sell | partner program | referral program
+        1.5: do you have | can you send us
         2.5: quote | certificate* | certification | colocation | audit | agency | agencies | reseller
         2: pricing | price* | contract | gdpr | iso | availability
     """,

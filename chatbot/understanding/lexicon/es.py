@@ -14,13 +14,16 @@ LEXICON = {
         3: hablar con una persona | con una persona | con un humano | persona real | un agente | un operador
         3: con alguien de soporte | hablar con alguien | con un tecnico | no quiero hablar con un bot | con un bot
         3: que me llamen | llamarme | me llameis | me llamen | llamada telefonica | por telefono con | un comercial
+        3: llamarme alguien | alguien de soporte
         2: humano | persona | agente | operador* | asesor*
     """,
     "faq.response_time": """
         3: tiempo de respuesta | tiempos de respuesta | cuanto tardais en responder | cuanto tardan en responder
         3: cuanto tardais en contestar | cuanto tardan en contestar | en cuanto tiempo me | acuse de recibo
-        3: cuando me respond* | cuando recibire respuesta | cuanto se tarda en recibir respuesta | sla
-        2.5: en cuanto tiempo | respond* rapido | rapidez | primera respuesta
+        3: cuando me respond* | cuando recibire respuesta | cuanto se tarda en recibir respuesta
+        2: sla
+        2.5: en cuanto tiempo | respond* rapido | primera respuesta
+        1: rapidez
         1.5: respuesta | contestar | responder | tardais | tardan
     """,
     "faq.contact": """
@@ -30,20 +33,24 @@ LEXICON = {
         2: contacto | contactar | canales | canal | email | correo | telefono
     """,
     "faq.hours": """
-        3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto
+        3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto | abre | abren
+        2: trabaja | trabajan | por la noche | de noche
         3: estan disponibles | esta disponible | fin de semana | los sabados | los domingos | dias festivos
         3: atienden | trabajan los | horario de atencion | departamento de facturacion esta | ahora mismo
         2: disponible* | abierto | cerrado | sabado | domingo | festivo*
     """,
     "faq.escalation": """
         3: escalad* | escalar | escalacion | derivad* | transferid* a | pasado a otro | reenviad* a otro
-        3: tengo que volver a | debo volver a | tengo que abrir otro | nivel 2 | segundo nivel | que implica
+        3: tengo que volver a | debo volver a | tengo que abrir otro | segundo nivel | que implica | a otro departamento
+        3: pasado mi consulta | han pasado | otro equipo
+        2.5: nivel 2
         2: transferid* | por mi parte | hacer algo | que significa
     """,
     "faq.resolution_time": """
         3: cuanto se tarda en | cuanto tarda en | cuanto tardais en sustituir | cuanto tardais en cambiar
         3: cuanto tardais en reparar | cuanto tardais en resolver | tiempo de resolucion | tiempo de reparacion
-        3: cuanto suele tardar | suele tardar | cuanto dura | cuanto tiempo lleva | cuanto tiempo se tarda
+        3: cuanto suele tardar | suele tardar | cuanto dura | cuanto tiempo lleva | cuanto tiempo se tarda | cuanto se tarda
+        3: suele llevar | cuanto tarda
         2: normalmente | por lo general | de media | cuanto tiempo | tarda
     """,
     "faq.notifications": """
@@ -75,22 +82,31 @@ LEXICON = {
     "billing.credit": """
         3: abono | abonar | compensacion | compensar | indemniz* | excepcion | aplazar el pago | aplazamiento
         3: no suspender | no suspendais | prorroga | ampliar el plazo | aprobacion | descuento especial
-        2: descuento | bonificacion | credito | suspension
+        3: segun el sla | segun vuestro sla | dias mas para pagar | mas plazo | mas tiempo para pagar
+        2: descuento | bonificacion | credito | suspen*
         -2: tarjeta de credito
     """,
     "outage": """
-        3: no responde | no responden | caido | caida | se ha caido | se cayo | esta caido | lleva caido
+        3: no responde | no responden | esta caido | esta caida | lleva caido | todo caido | no va nada
         3: fuera de servicio | inaccesible | sin acceso | no hay ping | no hay acceso | no carga nada | no arranca
         3: no levanta | totalmente | completamente caido | todo caido | nada funciona | no funciona nada
         2.5: no funciona | no va | no carga | offline | down | sin conexion | no conecta | no accesible
         1.5: completamente | todos nuestros clientes | ningun servicio
         -3: no del todo | a veces | de vez en cuando | intermitente*
     """,
+    "failed": """
+        2.5: caido | caida | se ha caido | se cayo | se cae | averiad* | muerto | roto
+    """,
+    "hypothetical": """
+        1: si el servidor | si mi | si se cae | si tenemos | en caso de | cuando se cae | cuando un servidor
+    """,
     "tech.outage": """
-        2: urgente | urgencia | critico | incidencia
+        2: urgente | urgencia | critico
+        1: incidencia
     """,
     "tech.performance": """
-        3: lento | lenta | lentitud | latencia | perdida de paquetes | va muy lento | ralentiz* | tarda mucho en cargar
+        3: lento | lenta | lentos | lentas | lentisim* | lentitud | latencia | perdida de paquetes | va muy lento | ralentiz*
+        3: tarda mucho en cargar | carga de la cpu | cpu al 100
         3: ping alto | ping muy alto | ancho de banda | rendimiento bajo | va fatal
         2: iowait | carga de cpu | rendimiento | timeout* | cortes
     """,
@@ -113,7 +129,8 @@ LEXICON = {
         2: cuenta | acceder | codigo | enlace ~ caducado
     """,
     "other": """
-        2.5: ofreceis | ofrecen | teneis disponibilidad | tienen disponibilidad | presupuesto | certificado*
+        2.5: ofreceis | ofrecen | teneis disponibilidad | tienen disponibilidad | presupuesto | certificado* | vendeis
+        2: teneis | tienen | haceis
         2.5: programa de afiliados | programa de partners | colaboracion | colocation | housing | auditoria
         2: disponibilidad | tarifa* | precio* | contrato | rgpd | iso
     """,

@@ -21,11 +21,13 @@ LEXICON = {
         3: delai de reponse | delais de reponse | temps de reponse du support | delai de prise en charge
         3: prend en charge | prise en charge | accuse de reception | quand aurai je une reponse | sous combien de temps
         3: combien de temps pour avoir une reponse | combien de temps pour une reponse | repondre a mon ticket
-        2.5: en combien de temps | reponse rapide | repondez vous | vous repondez | temps de reaction | sla
-        1.5: delai* | premiere reponse | garanti* | rapidement
+        2.5: en combien de temps | reponse rapide | repondez vous | vous repondez | temps de reaction
+        2: sla
+        1.5: delai* | premiere reponse | garanti* | rapidement | reponse
     """,
     "faq.contact": """
-        3: adresse mail | adresse e mail | adresse email | numero de telephone | joindre le support
+        3: adresse mail | adresse e mail | adresse email | numero de telephone | joindre le support | quelle adresse
+        3: par mail | par e mail | par email | ecrire par | vous ecrire
         3: contacter le support | vous contacter | vous joindre | comment contacter | comment vous ecrire
         3: par telephone | chat 24 | tchat 24 | chat est il | le chat est | ligne telephonique | hotline
         2: a part le chat | autre moyen | canaux | canal | contacter | joindre
@@ -50,9 +52,9 @@ LEXICON = {
         2: combien de temps | duree | en moyenne | generalement | d habitude
     """,
     "faq.notifications": """
-        3: notification* | avis de maintenance | alertes de maintenance | page de statut | page status | prevenus
+        3: notification* | avis de maintenance | alertes de maintenance | page de statut | page status | prevenu*
         3: etre informe* | etre averti* | les maintenances | maintenance planifiee | maintenances programmees
-        2: maintenance | informes | avertis | adresse de contact technique | recevoir les avis
+        2: maintenance* | informes | avertis | adresse de contact technique | recevoir les avis | destinataires
     """,
     "faq.ticket": """
         3: ouvrir un ticket | creer un ticket | ouvre un ticket | quel service choisir | quel departement
@@ -63,6 +65,7 @@ LEXICON = {
     "faq.incident_info": """
         3: quelles informations | quels elements | quelles infos | que dois je fournir | que faut il fournir
         3: que faut il indiquer | que dois je indiquer | quoi indiquer | quelles donnees | que faut il communiquer
+        3: elements a fournir | a fournir | signalement d un incident | incident critique | infos pour
         2: signaler une panne | signaler un incident | en cas de panne | en cas d incident | accelerer le diagnostic
         1: informations | diagnostic | critique
     """,
@@ -76,12 +79,14 @@ LEXICON = {
     "billing.refund": """
         3: rembours* | paiement refuse | paiement echoue | echec de paiement | echec du paiement | erreur de paiement
         3: paiement ne passe pas | le paiement ne fonctionne pas | impossible de payer | passerelle de paiement
+        3: paiement ~ echou* | paiement ~ refuse* | carte ~ refusee | echec*
         2: annuler ma commande | resilier | resiliation | retractation | payer ma commande
     """,
     "billing.credit": """
         3: geste commercial | un avoir | d un avoir | compensation | dedommag* | indemnis* | exception | exceptionnel*
         3: delai de paiement | report de paiement | ne pas suspendre | pas suspendre | suspension | reporter le paiement
-        2: remise | reduction | credit | accord de la direction | derogation
+        3: conformement a votre sla | selon votre sla | selon le sla | au titre du sla | penalites sla
+        2: remise | reduction | credit | accord de la direction | derogation | suspend*
         -2: carte de credit
     """,
     "outage": """
@@ -89,13 +94,20 @@ LEXICON = {
         3: plus rien ne repond | plus rien ne marche | plus rien ne fonctionne | tout est down | completement down
         3: est down | sont down | est tombe | est tombee | plus de ping | plus d acces | plus accessible | n est plus accessible
         3: ne demarre plus | ne demarre pas | ne boot plus | ne boote plus | completement plante | totalement
-        2.5: plus acces | aucun acces | down | en panne | plante | coupe | ne fonctionne plus | ne marche plus
+        2.5: plus acces | aucun acces | down | coupe | ne fonctionne plus | ne marche plus | a l arret | ne ping plus
         2: ne fonctionne pas | ne marche pas | ne charge plus | impossible d acceder | impossible de joindre
         1.5: completement | plus rien | aucun service | tous nos sites | nos clients ne peuvent plus
         -3: pas completement | pas totalement | par moments | de temps en temps | intermittent*
     """,
+    "failed": """
+        2.5: en panne | plante | mort | hs | tombe | tombee | crashe | grille | lache
+    """,
+    "hypothetical": """
+        1: si mon | si le serveur | si un serveur | si nos | en cas de | en cas d | lorsque | quand un serveur
+    """,
     "tech.outage": """
-        2: panne | incident | crash | hors d usage | urgence | urgent
+        2: panne | crash | hors d usage | urgence | urgent
+        1: incident
     """,
     "tech.performance": """
         3: lent | lente | lenteur* | ralenti* | latence | perte de paquets | pertes de paquets | tres lent
@@ -106,6 +118,7 @@ LEXICON = {
         3: configurer | configuration | parametrer | pare feu | firewall | regles | regle de | reverse dns | dns inverse | rdns
         3: ouvrir le port | ouvrir un port | debloquer le port | installer | installation | vlan | ip supplementaire
         3: ip failover | personnalis* | sur mesure | mise en place | mettre en place | enregistrement ptr | ptr
+        3: monter un raid | configurer un raid | a la livraison | nouveau serveur
         2: port | reinstall* | sous reseau | routage | proxy | perso | specifique
     """,
     "tech.hardware": """

@@ -15,12 +15,14 @@ LEXICON = {
         3: konsultant* | z czlowiekiem | z osoba | zywa osoba | zywym czlowiekiem | z pracownikiem | pracownik* supportu
         3: z botem | nie z botem | operator* | polaczenie z | polaczyc z | polaczyc mnie | przekierowac do
         3: oddzwon* | telefonicznie | rozmowa telefoniczna | porozmawiac z kims | z kims z supportu
-        2: czlowiek* | pracownik* | porozmawiac
+        3: z kims z obslugi | kontakt z kims | bot nie rozumie | z kims | z obslugi
+        2: czlowiek* | pracownik* | porozmawiac | bot
     """,
     "faq.response_time": """
-        3: czas reakcji | czas odpowiedzi | jak szybko | kiedy dostane odpowiedz | kiedy ktos odpowie
+        3: czas reakcji | czas odpowiedzi | jak szybko | kiedy dostane odpowiedz | kiedy ktos odpowie | zajmuje sie zgloszeniem
         3: ile czasu na odpowiedz | po jakim czasie | potwierdzenie zgloszenia | odpowiadacie | odpowiecie
-        3: ile sie czeka na odpowiedz | ile czeka sie | jak dlugo czeka* | czas oczekiwania | sla
+        3: ile sie czeka na odpowiedz | ile czeka sie | jak dlugo czeka* | czas oczekiwania
+        2: sla
         2: odpowiedz* | reakcj* | szybko | gwarantow*
     """,
     "faq.contact": """
@@ -44,7 +46,8 @@ LEXICON = {
     "faq.resolution_time": """
         3: ile trwa | ile zwykle trwa | jak dlugo trwa | ile czasu trwa | ile czasu zajmuje | czas naprawy
         3: czas rozwiazania | czas wymiany | ile potrwa | jak dlugo potrwa | ile to zajmie | jak dlugo zajmuje
-        2: zwykle | srednio | przewaznie | trwa
+        2.5: ile czasu | jak dlugo
+        2: zwykle | srednio | przewaznie | trwa | zajmuje | przecietnie
     """,
     "faq.notifications": """
         3: powiadomien* | powiadomia* | prace serwisow* | pracach serwisowych | prac serwisowych | przerw* techniczn*
@@ -54,7 +57,8 @@ LEXICON = {
     "faq.ticket": """
         3: jak zalozyc zgloszenie | jak otworzyc zgloszenie | jak utworzyc | ktory dzial | jaki dzial | wybieram dzial
         3: jaki priorytet | ktory priorytet | jaka kategori* | wybrac dzial | wybrac priorytet | zalozyc ticket
-        2: priorytet* | dzial techniczny czy | czy rozliczenia | wybrac | wybieram | kategori*
+        3: w jakim dziale | jakim dziale | ktorym dziale | do jakiego dzialu | w ktorym dziale
+        2: priorytet* | dzial techniczny czy | czy rozliczenia | wybrac | wybieram | kategori* | zglosic
     """,
     "faq.incident_info": """
         3: jakie informacje | jakie dane | co podac | co nalezy podac | co powinienem podac | co musze podac
@@ -75,16 +79,23 @@ LEXICON = {
     "billing.credit": """
         3: rekompensat* | odszkodowan* | wyjat* | odroczeni* | przedluzen* terminu | nie zawieszac | wstrzymac zawiesz*
         3: nota kredytowa | upust | rabat | bonifikat* | zgoda zarzadu | zawieszeni*
-        2: kredyt* | znizk* | prosba o wyjatek | specjaln*
+        3: zgodnie z sla | wedlug sla
+        2: kredyt* | znizk* | prosba o wyjatek | specjaln* | zawiesz*
         -2: karta kredytowa | karty kredytowej | karta kredytowa
     """,
     "outage": """
-        3: nie odpowiada | nie odpowiadaja | niedostepn* | lezy | lezi | padl | padla | padly | padlo | offline
+        3: nie odpowiada | nie odpowiadaja | niedostepn* | lezy | lezi | offline | nie pinguje | nie moge sie polaczyc
         3: kompletnie niedostepny | calkowicie | brak dostepu | nie ma dostepu | brak pinga | nie pinguje
         3: nie startuje | nie wstaje | nie uruchamia sie | wszystko lezy | nic nie dziala | nic nie odpowiada
-        2.5: nie dziala | nie dzialaja | nie dzialajacy | awaria | down | nie laduje | brak polaczenia
+        2.5: nie dziala | nie dzialaja | nie dzialajacy | down | nie laduje | brak polaczenia | brak pingu
         1.5: kompletnie | zupelnie | wszystkie uslugi | klienci nie moga
         -3: nie do konca | czasami | chwilami | okresowo | sporadycznie
+    """,
+    "failed": """
+        2.5: padl | padla | padly | padlo | awaria | zepsul* | umarl*
+    """,
+    "hypothetical": """
+        1: jesli | jezeli | w przypadku | gdyby | gdy serwer | kiedy serwer
     """,
     "tech.outage": """
         2: awari* | pilne | pilna | pilnie | krytyczn*
