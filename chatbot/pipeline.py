@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from chatbot.conversations import Accepted, ConversationStore
 from chatbot.flows.engine import FlowState
 from chatbot.i18n import DEFAULT_LANGUAGE, current_language, gettext
+from chatbot.leases import turn_session
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Customer, Ticket
 from chatbot.understanding import Analysis
@@ -100,8 +101,9 @@ class Pipeline:
         return await self.store.accept(inbound)
 
     async def process(self, inbound: InboundMessage, accepted: Accepted, emit: Emit) -> Turn:
+        # The asyncio lock orders this process's turns; turn_session extends that to other processes.
         async with self.lock(inbound.conversation_id):
-            async with self.sessions() as session:
+            async with turn_session(self.sessions, inbound.conversation_id) as session:
                 turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit)
                 token = current_language.set(DEFAULT_LANGUAGE)
                 try:

@@ -94,6 +94,11 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
         for intent in FAQ:
             scores[intent] *= _FAQ_BOOST
 
+    # words that are not part of a greeting or thanks: "coucou, il y a quelqu'un ?" has none
+    courtesy = {i for entries, _ in found[:1] for e, pos in entries.items() if e.intent in ("greeting", "thanks")
+                for i in range(pos, pos + len(e.pattern))}
+    residual = len(words) - len(courtesy)
+
     requests = FAQ + TICKET  # "other" last: on a tie the specific intent wins
     best = max(requests, key=lambda i: (scores[i], -requests.index(i)))
     best_score = scores[best]
@@ -106,7 +111,7 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
         intent = "thanks"
     elif best_score >= _DECIDES or (best_score >= 1.0 and len(words) >= _UNDERSTOOD_WORDS):
         intent = best
-    elif len(words) >= _SUBSTANTIVE_WORDS:
+    elif residual >= _SUBSTANTIVE_WORDS:
         intent = "other"
     elif thanks > 0 and thanks >= greeting:
         intent = "thanks"

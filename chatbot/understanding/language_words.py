@@ -20,7 +20,8 @@ dédié réseau panne facture remboursement commande lien mot passe compte espac
 heures minutes combien quand comment pourquoi quel quelle quels quelles est-ce qu'il qu'on j'ai
 c'est n'est s'il plaît svp stp marche fonctionne répond plus ne lent lente depuis hier soir
 matin après-midi ticket assistance équipe disque panne accès vous êtes joindre adresse mail
-aurevoir revoir bientôt bises voilà merci! merci. ah bah ben oups
+aurevoir revoir bientôt bises voilà ah bah ben oups comment savoir faut il y a-t-il quelqu'un
+même rien tout ni aucun aucune encore lors suite selon afin puis puisque quand alors ainsi
 """
 
 _PL = """
@@ -36,6 +37,8 @@ zgłoszenia dział działu wsparcie wsparcia czy się siebie który oraz albo lu
 jeśli gdy kiedy tak świetnie wielkie wszystkim wszystko wszystkie nic
 dysk dysku dyski awaria awarii wolno wolny opóźnienia trwa potrzebuję chciałbym chciałabym
 państwa pan pani u mnie mi mnie nam nas was wam ich im jego jej
+ktoś coś nic żaden ponad około jakiś jakie jakiej jaką mój twój wasz nasze moim moją swój swoje
+teraz zawsze nigdy ciągle znowu nadal wciąż kompletnie całkowicie strasznie bardzo trochę
 """
 
 _ES = """
@@ -49,6 +52,8 @@ contraseña acceso soporte ayuda problema cuánto cuándo cómo dónde cuál por
 minutos madrugada desde las lleva funciona responde carga disco discos pago cobro abono os me
 le lo les nos este esta estos estas ese esa eso algo alguien algún alguna ningún ninguna qué tal
 hasta luego adiós chao solucionado buenas
+cuando donde como porque aunque mientras entonces así pues otra otro otros otras vez veces
+siempre ahora aquí allí algo nadie mucho mucha muchos poco bien mal ningún lleva llevamos
 """
 
 _DE = """
@@ -62,6 +67,8 @@ server netzwerk langsam rechnung erstattung bestellung konto passwort zugang kun
 problem wie wann wo warum welche welcher welches wieviel wie lange uhr stunden minuten funktioniert
 geht erreichbar ausgefallen festplatte kann können könnten möchte möchten würde muss müssen
 soll sollte dass wenn weil damit doch mal ja nein gerne bis mir mich uns euch dir dich
+komplett wieder mehr nur alle alles etwas ganz gar jemand niemand seitdem bereits leider
+bitte dringend sofort überhaupt ständig immer noch nochmal kein keine seit heute gestern
 """
 
 _EN = """
@@ -74,6 +81,8 @@ regards best kind sincerely bye goodbye great perfect awesome server network slo
 order account password login access help problem issue how long much many hours minutes
 working works responding unreachable disk need want there here any some just if so because
 me us him them its it's i'm can't cannot don't doesn't won't isn't hasn't got get still again
+someone anyone nobody anything something whole every each since ago until while though
+would could should keeps keep went come came back seems seem just really only
 """
 
 WORDS_BY_LANG: dict[str, str] = {"fr": _FR, "pl": _PL, "es": _ES, "de": _DE, "en": _EN}

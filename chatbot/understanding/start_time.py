@@ -47,6 +47,8 @@ _HALF_MINUTES = {"y media": 30, "et demie": 30, "et demi": 30, "and a half": 30,
                  "menos cuarto": -15, "moins le quart": -15, "moins quart": -15,
                  "halb": -30, "half past": 30, "quarter past": 15, "quarter to": -15, "viertel nach": 15,
                  "viertel vor": -15, "dreiviertel": -15, "wpol do": -30}
+# "depuis 3h du matin" is a clock time; "depuis 3h" alone is three hours.
+_FRENCH_CLOCK_AFTER = re.compile(r"\s?(?:du matin|du soir|de l'apres-midi|de la nuit|ce matin|cette nuit|hier)")
 _NOON_MIDNIGHT = re.compile(r"\b(?:depuis|des|a partir de|vers|a|od|o|okolo|desde el|desde|al|a las|seit|ab|um|"
                             r"gegen|since|at|around|from)\s(?:(?:le|el|la)\s)?(midi|noon|poludnia|poludniu|mediodia|"
                             r"mittag|minuit|midnight|polnocy|medianoche|mitternacht)\b")
@@ -97,6 +99,8 @@ def _mentions(text: str, lang: str | None) -> list[_Mention]:
         before = text[max(0, m.start() - 40):m.start()]
         if not (ago or _SINCE_BEFORE.search(before)):
             continue
+        if m.group(3) == "h" and lang == "fr" and not ago:
+            continue  # French "depuis 3h" is read with the clock times below ("3h du matin" vs "depuis 3h")
         # "depuis 10 heures", "od 14 godzin"? A large hour count after "since" is a clock time.
         if unit == 60 and not ago and amount > 4 and re.search(r"(?:depuis|des|vers|a)\s$", before):
             found.append(_Mention(m.start(), m.end(), True, hour=amount))
@@ -110,12 +114,14 @@ def _mentions(text: str, lang: str | None) -> list[_Mention]:
             continue
         hour, minute = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
         if (lang == "fr" and not m.group(2) and hour <= 3 and "h" in m.group(0)
-                and re.search(r"(?:depuis|ca fait|cela fait|il y a)\s$", text[max(0, m.start() - 15):m.start()])):
+                and re.search(r"(?:depuis|ca fait|cela fait|il y a)\s$", text[max(0, m.start() - 15):m.start()])
+                and not _FRENCH_CLOCK_AFTER.match(text[m.end():m.end() + 20])):
             found.append(_Mention(m.start(), m.end(), True, minutes_ago=hour * 60))  # "depuis 2h": two hours
             continue
         found.append(_Mention(m.start(), m.end(), since(m.start()), hour=hour, minute=minute, meridiem=m.group(4)))
     for m in _BARE.finditer(text):
-        if excluded(m.start()) or any(x.start <= m.start(1) < x.end for x in found):
+        # the preposition itself may be "until" ("hasta las 18"): look right before the number
+        if excluded(m.start(1)) or any(x.start <= m.start(1) < x.end for x in found):
             continue
         hour = int(m.group(1))
         if hour > 24:

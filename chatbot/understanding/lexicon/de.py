@@ -4,7 +4,7 @@ German glues nouns together ("Festplattentausch", "Rechnungsfragen"), so stems c
 LEXICON = {
     "greeting": """
         2: hallo | guten tag | guten morgen | guten abend | moin | moin moin | servus | gruss gott | gruezi | hi
-        2: hallo zusammen | tag zusammen
+        2: hallo zusammen | tag zusammen | ist jemand da
     """,
     "thanks": """
         2.5: danke | vielen dank | danke schon | dankeschon | besten dank | herzlichen dank | ich bedanke
@@ -70,7 +70,7 @@ LEXICON = {
         3: doppelt abgebucht | doppelt berechnet | zweimal abgebucht | zwei rechnungen | doppelte rechnung
         3: falscher betrag | falsche rechnung | zu viel berechnet | mwst | ust | umsatzsteuer | rechnungskorrektur
         3: zahlung nicht verbucht | zahlung ~ nicht angekommen | nicht gutgeschrieben | ust id | reverse charge
-        2: rechnung* | abbuchung* | abgebucht | betrag | lastschrift | berechnet | zahlung
+        1.5: rechnung* | abbuchung* | abgebucht | betrag | lastschrift | berechnet | zahlung
     """,
     "billing.refund": """
         3: erstattung | ruckerstattung | erstatten | geld zuruck | zahlung fehlgeschlagen | zahlungsvorgang
@@ -81,6 +81,7 @@ LEXICON = {
         3: gutschrift | entschadigung | kulanz* | ausnahme* | zahlungsaufschub | stundung | nicht sperren
         3: nicht zu sperren | sperrung | aussetzen | zahlungsziel | genehmigung | sonderregelung
         3: ausnahmsweise | gemass sla | laut sla
+        2.5: wegen des ausfalls | aufgrund des ausfalls | fur den ausfall | wegen der storung
         2: rabatt | nachlass | sonderwunsch
         -2: kreditkarte
     """,

@@ -3,7 +3,7 @@
 LEXICON = {
     "greeting": """
         2: hi | hello | hey | good morning | good afternoon | good evening | greetings | howdy | hiya | hi there
-        2: morning | afternoon | evening | yo
+        2: morning | afternoon | evening | yo | anyone there | anyone around | is anyone there
     """,
     "thanks": """
         2.5: thanks | thank you | thx | ty | cheers | many thanks | much appreciated | appreciate it
@@ -30,7 +30,7 @@ LEXICON = {
         3: email address | e mail address | phone number | contact support | reach support | how can i contact
         3: how do i contact | how to contact | get in touch | live chat | chat 24 | chat available 24 | hotline
         3: other than the chat | besides the chat | apart from chat | which channels | support email | by phone
-        3: phone line | support line
+        3: phone line | support line | 24 7
         2: contact | reach | channel* | email | phone
     """,
     "faq.hours": """
@@ -71,12 +71,14 @@ LEXICON = {
     "billing.charge": """
         3: charged twice | double charge* | double billed | billed twice | two invoices | duplicate invoice
         3: wrong amount | incorrect amount | overcharged | invoice amount | vat | payment not showing
+        2.5: invoice total | higher than | more than usual | billed for
         3: payment ~ not showing | payment ~ not reflected | not credited | correct the invoice | invoice is wrong
-        2: invoice* | charge* | billed | billing | amount | payment
+        1.5: invoice* | charge* | billed | billing | amount | payment
     """,
     "billing.refund": """
         3: refund* | money back | payment failed | payment fails | payment declined | payment error | card declined
         3: payment gateway | checkout fail* | can t pay | cannot pay | unable to pay | pay back | reimburse*
+        3: at checkout | payment ~ failing | payment keeps failing
         2: cancel my order | cancel the order | cancellation | chargeback
     """,
     "billing.credit": """
@@ -84,6 +86,7 @@ LEXICON = {
         3: extension | grace period | not suspend | don t suspend | before suspending | suspending | suspension
         3: management approval | special arrangement | goodwill | discount for the
         3: per your sla | under the sla | sla credit | extra days to pay | more time to pay | days to pay
+        2.5: due to the outage | for the outage | because of the outage | s outage
         2: credit | discount | approval | suspend*
         -3: credit card
     """,
@@ -120,8 +123,9 @@ LEXICON = {
     """,
     "tech.hardware": """
         3: disk* | drive* | hdd | raid | ram | memory | stick | psu | power supply | replace* | swap out
+        2: failing | faulty
         3: on site | on-site | remote hands | technician | kvm | ipmi | idrac | ilo | cable* | cabling
-        3: network card | nic | motherboard | fan | hardware | reseat | faulty | failed disk | failing
+        3: network card | nic | motherboard | fan | hardware | reseat | failed disk
         2: defective | broken | rack | plug
     """,
     "account.access": """

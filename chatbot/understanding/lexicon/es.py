@@ -3,6 +3,7 @@
 LEXICON = {
     "greeting": """
         2: hola | buenas | buenos dias | buenas tardes | buenas noches | que tal | saludos | hola a todos | holi
+        2: hay alguien
     """,
     "thanks": """
         2.5: gracias | muchas gracias | mil gracias | muchisimas gracias | te lo agradezco | os lo agradezco
@@ -30,7 +31,9 @@ LEXICON = {
         3: email de soporte | correo de soporte | direccion de correo | correo electronico | numero de telefono
         3: como contactar | como puedo contactar | contactar con soporte | contactaros | contactar con vosotros
         3: solo el chat | el chat es | chat 24 | telefono de soporte | linea telefonica | algun email | algun correo
+        3: 24 horas | chat las 24
         2: contacto | contactar | canales | canal | email | correo | telefono
+        1.5: chat
     """,
     "faq.hours": """
         3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto | abre | abren
@@ -51,7 +54,8 @@ LEXICON = {
         3: cuanto tardais en reparar | cuanto tardais en resolver | tiempo de resolucion | tiempo de reparacion
         3: cuanto suele tardar | suele tardar | cuanto dura | cuanto tiempo lleva | cuanto tiempo se tarda | cuanto se tarda
         3: suele llevar | cuanto tarda
-        2: normalmente | por lo general | de media | cuanto tiempo | tarda
+        2: normalmente | por lo general | de media | cuanto tiempo
+        1.5: tarda
     """,
     "faq.notifications": """
         3: avisos | aviso de mantenimiento | notificacion* | pagina de estado | alertas | me avisais | avisar
@@ -72,7 +76,7 @@ LEXICON = {
         3: cobrado dos veces | doble cargo | cargo duplicado | cobro duplicado | dos facturas | factura duplicada
         3: importe incorrecto | importe erroneo | me habeis cobrado | cobro de mas | iva | pago no aparece
         3: no aparece el pago | no se refleja | no reflejado | rectificar | factura rectificativa | nif
-        2: factura* | cargo* | cobr* | importe | pago* | facturacion
+        1.5: factura* | cargo* | cobr* | importe | pago* | facturacion
     """,
     "billing.refund": """
         3: reembols* | devolucion | devolver el dinero | devuelvan | me devolvais | pago rechazado | error en el pago
@@ -82,7 +86,8 @@ LEXICON = {
     "billing.credit": """
         3: abono | abonar | compensacion | compensar | indemniz* | excepcion | aplazar el pago | aplazamiento
         3: no suspender | no suspendais | prorroga | ampliar el plazo | aprobacion | descuento especial
-        3: segun el sla | segun vuestro sla | dias mas para pagar | mas plazo | mas tiempo para pagar
+        3: segun el sla | segun vuestro sla | dias mas para pagar | mas plazo | mas tiempo para pagar | descuento por
+        2.5: por la caida | por la averia | por el corte | debido a la caida
         2: descuento | bonificacion | credito | suspen*
         -2: tarjeta de credito
     """,
@@ -106,7 +111,7 @@ LEXICON = {
     """,
     "tech.performance": """
         3: lento | lenta | lentos | lentas | lentisim* | lentitud | latencia | perdida de paquetes | va muy lento | ralentiz*
-        3: tarda mucho en cargar | carga de la cpu | cpu al 100
+        3: tarda mucho en cargar | carga de la cpu | cpu al 100 | tarda ~ en cargar | tarda muchisimo
         3: ping alto | ping muy alto | ancho de banda | rendimiento bajo | va fatal
         2: iowait | carga de cpu | rendimiento | timeout* | cortes
     """,
@@ -126,7 +131,8 @@ LEXICON = {
         3: area de cliente | area cliente | panel de cliente | iniciar sesion | inicio de sesion | contrasena
         3: restablecer | recuperar la contrasena | 2fa | doble factor | autenticacion | codigo de verificacion
         3: cuenta bloqueada | no puedo entrar | no puedo acceder a mi cuenta | acceder al panel | login
-        2: cuenta | acceder | codigo | enlace ~ caducado
+        3: entrar en el panel | acceder al panel | mi usuario | usuario no existe
+        2: cuenta | acceder | codigo | enlace ~ caducado | usuario
     """,
     "other": """
         2.5: ofreceis | ofrecen | teneis disponibilidad | tienen disponibilidad | presupuesto | certificado* | vendeis

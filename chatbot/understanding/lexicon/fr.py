@@ -3,6 +3,7 @@
 LEXICON = {
     "greeting": """
         2: bonjour | bonsoir | salut | coucou | bonjour a tous | rebonjour | re bonjour | allo
+        2: il y a quelqu un | vous etes la | quelqu un est la | y a quelqu un
     """,
     "thanks": """
         2.5: merci | merci beaucoup | merci bien | mille merci* | je vous remercie | remerci*
@@ -15,6 +16,7 @@ LEXICON = {
         3: une conseillere | un operateur | un agent | pas un robot | pas un bot | pas a un robot | pas a un bot
         3: etre rappele | me rappeler | rappelez moi | me rappeliez | rappel telephonique | joindre un humain
         2.5: parler a quelqu un | parler avec quelqu un | quelqu un du support | un technicien au telephone
+        3: quelqu un au telephone | au telephone
         2: humain | interlocuteur | transferer ~ conversation
     """,
     "faq.response_time": """
@@ -23,12 +25,13 @@ LEXICON = {
         3: combien de temps pour avoir une reponse | combien de temps pour une reponse | repondre a mon ticket
         2.5: en combien de temps | reponse rapide | repondez vous | vous repondez | temps de reaction
         2: sla
+        3: me reponde* | vous repond* | qu on me reponde | avoir une reponse
         1.5: delai* | premiere reponse | garanti* | rapidement | reponse
     """,
     "faq.contact": """
         3: adresse mail | adresse e mail | adresse email | numero de telephone | joindre le support | quelle adresse
         3: par mail | par e mail | par email | ecrire par | vous ecrire
-        3: contacter le support | vous contacter | vous joindre | comment contacter | comment vous ecrire
+        3: contacter le support | vous contacter | vous joindre | comment contacter | comment vous ecrire | 24h 24
         3: par telephone | chat 24 | tchat 24 | chat est il | le chat est | ligne telephonique | hotline
         2: a part le chat | autre moyen | canaux | canal | contacter | joindre
     """,
@@ -49,11 +52,13 @@ LEXICON = {
         3: delai de resolution | delai de remplacement | delai d intervention | temps de resolution
         3: combien de temps faut il | combien de temps prend | combien de temps dure | en general combien
         3: combien de temps ~ remplacement | combien de temps ~ reparation | ca prend combien
-        2: combien de temps | duree | en moyenne | generalement | d habitude
+        3: c est long | ca prend du temps | ca dure combien
+        2: combien de temps | duree | en moyenne | generalement | d habitude | en general
     """,
     "faq.notifications": """
         3: notification* | avis de maintenance | alertes de maintenance | page de statut | page status | prevenu*
         3: etre informe* | etre averti* | les maintenances | maintenance planifiee | maintenances programmees
+        3: etat de vos services | etat des services | statut des services | panne generale
         2: maintenance* | informes | avertis | adresse de contact technique | recevoir les avis | destinataires
     """,
     "faq.ticket": """
@@ -73,7 +78,8 @@ LEXICON = {
         3: deux factures | facture en double | facture* deux fois | doublon | double prelevement | preleve deux fois
         3: debite deux fois | montant incorrect | mauvais montant | erreur de facturation | erreur sur ma facture
         3: paiement n apparait pas | paiement non pris en compte | pas pris en compte | tva | trop preleve
-        2: facture* | prelev* | debit* | montant | facturation | paiement | regle ma facture | pas encore valide
+        3: duplicata | copie de la facture | facture ~ n apparait pas
+        1.5: facture* | prelev* | debit* | montant | facturation | paiement | regle ma facture | pas encore valide
         1: tarif | prix | euros | eur
     """,
     "billing.refund": """
@@ -86,6 +92,7 @@ LEXICON = {
         3: geste commercial | un avoir | d un avoir | compensation | dedommag* | indemnis* | exception | exceptionnel*
         3: delai de paiement | report de paiement | ne pas suspendre | pas suspendre | suspension | reporter le paiement
         3: conformement a votre sla | selon votre sla | selon le sla | au titre du sla | penalites sla
+        2.5: suite a la panne | suite a l incident | pour la panne | pour l interruption | a cause de la panne
         2: remise | reduction | credit | accord de la direction | derogation | suspend*
         -2: carte de credit
     """,
@@ -119,6 +126,7 @@ LEXICON = {
         3: ouvrir le port | ouvrir un port | debloquer le port | installer | installation | vlan | ip supplementaire
         3: ip failover | personnalis* | sur mesure | mise en place | mettre en place | enregistrement ptr | ptr
         3: monter un raid | configurer un raid | a la livraison | nouveau serveur
+        2.5: activer | desactiver | ipv6 | ajouter une ip
         2: port | reinstall* | sous reseau | routage | proxy | perso | specifique
     """,
     "tech.hardware": """
@@ -130,6 +138,7 @@ LEXICON = {
     "account.access": """
         3: espace client | compte client | mot de passe | reinitialis* | identifiant* | me connecter | se connecter
         3: double authentification | 2fa | code de verification | code a usage unique | compte bloque | acces au compte
+        3: acces a mon compte | perdu l acces | acceder a mon compte
         2: connexion | lien ~ expire | mon compte | acceder a mon espace | authentification | login
     """,
     "other": """

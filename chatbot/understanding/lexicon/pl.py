@@ -4,6 +4,7 @@ Polish inflects heavily, so most nouns and verbs are stems with '*'."""
 LEXICON = {
     "greeting": """
         2: czesc | dzien dobry | witam | witajcie | hej | siema | dobry wieczor | dzien dobry wszystkim | elo
+        2: jest ktos | czy jest ktos
     """,
     "thanks": """
         2.5: dzieki | dziekuje | dziekujemy | dzieks | wielkie dzieki | serdecznie dziekuje
@@ -26,7 +27,7 @@ LEXICON = {
         2: odpowiedz* | reakcj* | szybko | gwarantow*
     """,
     "faq.contact": """
-        3: adres e mail | adres mailowy | adres email | numer telefonu | infolinia | jak sie skontaktowac
+        3: adres e mail | adres mailowy | adres email | numer telefonu | infolini* | jak sie skontaktowac | cala dobe
         3: kontakt z supportem | skontaktowac sie z | czat 24 | czat jest | czy czat | na czacie
         3: jakie sa kanaly | inny sposob kontaktu | mail do supportu | mailowo | telefon do
         2: kontakt* | skontaktowac | zadzwonic | napisac maila
@@ -41,7 +42,8 @@ LEXICON = {
     "faq.escalation": """
         3: eskalac* | eskalow* | przekazan* do | przekazano | przekazane | czy musze ponownie | wyzszy poziom
         3: zgloszenie zostalo przekazane | drugi poziom | drugiej linii | co to oznacza
-        2: przekaz* | ponownie zglaszac | ponownie wysylac
+        3: trafilo do | trafil do | czy cos musze zrobic | musze cos zrobic
+        2: przekaz* | ponownie zglaszac | ponownie wysylac | musze zrobic
     """,
     "faq.resolution_time": """
         3: ile trwa | ile zwykle trwa | jak dlugo trwa | ile czasu trwa | ile czasu zajmuje | czas naprawy
@@ -69,17 +71,20 @@ LEXICON = {
         3: dwie faktury | podwojn* | dwukrotn* | dwa razy | pobrano dwa | zla kwota | bledna kwota | bledna faktur*
         3: platnosc nie jest widoczna | nie zostala zaksiegowana | nie widac platnosci | nie zaksiegowan* | vat
         3: korekt* faktury | faktura korygujaca | nip | za duzo | nadplat*
-        2: faktur* | oplat* | kwot* | obciaz* | pobran* | platnosc* | rachun* | naliczon*
+        1.5: faktur* | oplat* | kwot* | obciaz* | pobran* | platnosc* | rachun* | naliczon*
     """,
     "billing.refund": """
         3: zwrot* | zwroc* | oddac pieniadze | platnosc nie przechodzi | blad platnosci | bramk* platnosc*
         3: nie moge zaplacic | platnosc odrzucona | platnosc sie nie udala | transakcja odrzucona
+        3: nie udaje mi sie oplacic | nie moge oplacic | oplacic ~ karta | wyskakuje blad
+        2.5: oplacic
         2: anulowac zamowienie | rezygnac* | odstapienie
     """,
     "billing.credit": """
         3: rekompensat* | odszkodowan* | wyjat* | odroczeni* | przedluzen* terminu | nie zawieszac | wstrzymac zawiesz*
         3: nota kredytowa | upust | rabat | bonifikat* | zgoda zarzadu | zawieszeni*
         3: zgodnie z sla | wedlug sla
+        2.5: z powodu awarii | za awarie | po awarii | w zwiazku z awaria
         2: kredyt* | znizk* | prosba o wyjatek | specjaln* | zawiesz*
         -2: karta kredytowa | karty kredytowej | karta kredytowa
     """,
