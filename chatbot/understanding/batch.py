@@ -26,7 +26,10 @@ def _now(value: Any) -> datetime:
         return datetime.now(_PARIS)
     if not isinstance(value, str):
         raise ValueError("'now' must be an ISO-8601 string")
-    now = datetime.fromisoformat(value)
+    try:
+        now = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'now' is not an ISO-8601 date and time: {value!r}") from None
     if now.tzinfo is None:
         raise ValueError("'now' must carry a UTC offset")
     return now

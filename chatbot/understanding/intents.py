@@ -103,7 +103,9 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
     best = max(requests, key=lambda i: (scores[i], -requests.index(i)))
     best_score = scores[best]
     greeting, thanks, human = scores["greeting"], scores["thanks"], scores["human"]
-    thanks_dominates = thanks >= _DECIDES and thanks >= best_score and len(words) <= _SHORT
+    # against the body alone: a "Re: Outage" subject over "thanks, it works again" is not a request
+    body_best = max(_scores(found[:1], lang)[0][i] for i in requests) if len(found) > 1 else best_score
+    thanks_dominates = thanks >= _DECIDES and thanks >= body_best and len(words) <= _SHORT
 
     if human >= _HUMAN_DECIDES and human >= best_score - 1.0:
         intent = "human"

@@ -75,6 +75,7 @@ LEXICON = {
     "billing.refund": """
         3: erstattung | ruckerstattung | erstatten | geld zuruck | zahlung fehlgeschlagen | zahlungsvorgang
         3: bricht ~ ab | zahlung funktioniert nicht | kann nicht bezahlen | zahlung abgelehnt | bezahlen
+        3: schlagt ~ fehl | fehlgeschlagen | klappt nicht | wird abgelehnt
         2: stornier* | kundig* | widerruf
     """,
     "billing.credit": """

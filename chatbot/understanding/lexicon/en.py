@@ -8,6 +8,7 @@ LEXICON = {
     "thanks": """
         2.5: thanks | thank you | thx | ty | cheers | many thanks | much appreciated | appreciate it
         2: all sorted | sorted | works now | working now | it works | fixed | resolved | that s all | that is all
+        3: back to normal | working again | back up | back online
         2: bye | goodbye | have a nice day | have a good day | great | perfect | awesome | brilliant
         1.5: ok | okay | got it | cool | fine
     """,

@@ -1,0 +1,78 @@
+"""IP, order number and service name parsers, on whole messages and on short answers."""
+import pytest
+
+from chatbot.understanding import parse_ip, parse_order, parse_service
+
+
+@pytest.mark.parametrize(("text", "ip"), [
+    ("it's 1.2.3.4", "1.2.3.4"),
+    ("serwer 217.182.6.140 nie odpowiada.", "217.182.6.140"),
+    ("el vps 2001:DB8:7:AB:0:0:0:3 no responde", "2001:db8:7:ab::3"),
+    ("Ubuntu 22.04 sur 51.15.2.3", "51.15.2.3"),
+    ("mon routeur 192.168.1.1 et le serveur 51.68.3.4:22", "51.68.3.4"),
+    ("IP: 2a01:4f8:c17:1a2b::1, merci", "2a01:4f8:c17:1a2b::1"),
+])
+def test_ip_found_and_normalised(text: str, ip: str) -> None:
+    assert parse_ip(text) == ip
+
+
+@pytest.mark.parametrize("text", [
+    "Ubuntu 22.04 LTS", "la facture de 49.99 EUR", "tél. 06.98.76.54.32", "Windows 10.0.19045.1234",
+    "version 1.2.3.4 du panel", "seit 14:05:00", "IP 300.1.2.3", "um 10:30 Uhr", "::1",
+])
+def test_things_that_are_not_the_server_ip(text: str) -> None:
+    assert parse_ip(text) is None
+
+
+@pytest.mark.parametrize(("text", "order"), [
+    ("#123456", "123456"),
+    ("commande n°3392017", "3392017"),
+    ("numéro de commande : 3392017", "3392017"),
+    ("Zamówienie nr 2045518.", "2045518"),
+    ("numer zamówienia: 5544332", "5544332"),
+    ("Servidor caído – pedido #5567012", "5567012"),
+    ("Pedido n.º 6605177", "6605177"),
+    ("Bestellnummer 4418820", "4418820"),
+    ("Bestellung Nr. 4418820", "4418820"),
+    ("order #7783301", "7783301"),
+    ("my order is 1234567", "1234567"),
+    ("123456", "123456"),
+])
+def test_order_numbers_in_their_spellings(text: str, order: str) -> None:
+    assert parse_order(text) == order
+
+
+@pytest.mark.parametrize("text", [
+    "ticket #123456", "facture n°123456", "invoice #99887766", "Rufen Sie mich an: 0157 12345678",
+    "tel. 512 345 678", "order 2 servers", "I paid invoice 2026-0412",
+])
+def test_numbers_that_are_not_order_numbers(text: str) -> None:
+    assert parse_order(text) is None
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("plus rien ne répond sur mon VPS SSD-2 depuis 13h40", "VPS SSD-2"),
+    ("hilfe, vps SSD-2 seit 10 minuten offline", "vps SSD-2"),
+    ("J'ai deux factures pour mon Cloud VPS S (commande n°3392017)", "Cloud VPS S"),
+    ("Nuestro Dedicated E-2388G lleva caído", "Dedicated E-2388G"),
+    ("Since 16:40 UTC our Dedicated EPYC 7313P is down", "Dedicated EPYC 7313P"),
+    ("59.99 EUR for my Storage Server 8TB", "Storage Server 8TB"),
+    ("zamówiłem Cloud VPS L, ale", "Cloud VPS L"),
+    ("my VPS SSD-4", "VPS SSD-4"),
+])
+def test_service_as_written(text: str, service: str) -> None:
+    assert parse_service(text) == service
+
+
+@pytest.mark.parametrize("text", ["el VPS se cayó", "mon VPS lent", "notre serveur dédié", "2HE-Server", "Ubuntu 22.04"])
+def test_a_kind_of_service_is_not_a_service_name(text: str) -> None:
+    assert parse_service(text) is None
+
+
+def test_known_services_are_preferred() -> None:
+    known = ["VPS SSD-4", "Cloud VPS L", "Dedicated E-2388G"]
+    assert parse_service("my vps ssd4 is down", known) == "VPS SSD-4"
+    assert parse_service("SSD-4", known) == "VPS SSD-4"
+    assert parse_service("le Cloud VPS L ne répond plus", known) == "Cloud VPS L"
+    assert parse_service("mon VPS lent", ["VPS L"]) is None  # "lent" is not the size L
+    assert parse_service("VPS SSD-2", known) == "VPS SSD-2"  # written, though not registered
