@@ -16,6 +16,7 @@ from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import Desk, load_desk
 from chatbot.knowledge import Knowledge
+from chatbot.operations import Operations, build_operations
 from chatbot.pipeline import Pipeline, Step
 from chatbot.settings import Settings
 from chatbot import steps
@@ -26,6 +27,7 @@ STATIC = Path(__file__).with_name("static")
 SETTINGS = web.AppKey("settings", Settings)
 PIPELINE = web.AppKey("pipeline", Pipeline)
 SIO = web.AppKey("sio", socketio.AsyncServer)
+OPERATIONS = web.AppKey("operations", Operations)
 
 
 def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge: Knowledge) -> list[Step]:
@@ -52,19 +54,24 @@ def build_app(settings: Settings) -> web.Application:
     sessions = session_factory(engine)
     store = ConversationStore(sessions)
     pipeline = Pipeline(sessions, store, default_steps(settings, desk, analyzer, knowledge))
+    ops = build_operations(settings, sessions, pipeline)  # limits, metrics, health, turn recovery
 
     manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], always_connect=True,
                                client_manager=manager, max_http_buffer_size=64 * 1024)
-    sio.register_namespace(ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars))
+    chat = ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars,
+                         ops.limits, ops.metrics)
+    sio.register_namespace(chat)
+    ops.recovery.register("chat", chat.emitter)
 
-    app = web.Application(client_max_size=256 * 1024)
+    app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[PIPELINE] = pipeline
     app[SIO] = sio
+    app[OPERATIONS] = ops
+    ops.install(app)  # security headers, body limit, /healthz, /readyz, /metrics, recovery task
     sio.attach(app)
     app.router.add_get("/", _index)
-    app.router.add_get("/healthz", _healthz)
     app.router.add_static("/static/", STATIC)
 
     async def close_db(_: web.Application) -> None:
@@ -77,6 +84,3 @@ def build_app(settings: Settings) -> web.Application:
 async def _index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
 
-
-async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from chatbot.db import utcnow
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message
+from chatbot.pending import mark_pending
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ConversationStore:
                               meta={"subject": inbound.subject} if inbound.subject else {})
                 s.add(msg)
                 await s.flush()
+                mark_pending(s, msg)  # the turn is owed until its last commit (chatbot/recovery.py)
             return Accepted(msg.id, conv.id, msg.created_at, is_first=earlier == 0)
 
     async def exists(self, conversation_id: str) -> bool:

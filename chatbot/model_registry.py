@@ -2,3 +2,4 @@
 from chatbot import models  # noqa: F401
 from chatbot import leases  # noqa: F401
 from chatbot.agents import models as agent_models  # noqa: F401
+from chatbot import pending  # noqa: F401

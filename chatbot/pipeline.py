@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from chatbot.conversations import Accepted, ConversationStore
 from chatbot.flows.engine import FlowState
 from chatbot.i18n import DEFAULT_LANGUAGE, current_language, gettext
+from chatbot.logs import bind
 from chatbot.leases import turn_session
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Customer, Ticket
@@ -82,6 +83,22 @@ class Step(Protocol):
     async def __call__(self, turn: Turn) -> None: ...
 
 
+class TurnObserver:
+    """Watches turns without taking part in them (metrics, recovery of unfinished turns). Override
+    what you need; an observer must not raise: it would fail the customer's turn."""
+
+    def accepted(self, inbound: InboundMessage, accepted: Accepted) -> None: ...
+
+    def replied(self, inbound: InboundMessage, out: OutboundMessage, first_reply: bool) -> None: ...
+
+    async def finishing(self, turn: Turn) -> None:
+        """Inside the turn's transaction, just before its last commit."""
+
+    def finished(self, turn: Turn) -> None: ...
+
+    def failed(self, inbound: InboundMessage, error: BaseException) -> None: ...
+
+
 class Pipeline:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], store: ConversationStore,
                  steps: Sequence[Step]) -> None:
@@ -89,6 +106,7 @@ class Pipeline:
         self.store = store
         self.steps = list(steps)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.observers: list[TurnObserver] = []  # added by the composition root
 
     def lock(self, conversation_id: str) -> asyncio.Lock:
         lock = self._locks.get(conversation_id)
@@ -98,9 +116,27 @@ class Pipeline:
         return lock
 
     async def accept(self, inbound: InboundMessage) -> Accepted:
-        return await self.store.accept(inbound)
+        accepted = await self.store.accept(inbound)
+        for observer in self.observers:
+            observer.accepted(inbound, accepted)
+        return accepted
+
+    def _observed(self, inbound: InboundMessage, emit: Emit) -> Emit:
+        answered = False
+
+        async def observed(out: OutboundMessage) -> None:
+            nonlocal answered
+            await emit(out)
+            first, answered = not answered and out.kind != "ack", answered or out.kind != "ack"
+            for observer in self.observers:
+                observer.replied(inbound, out, first)
+        return observed
 
     async def process(self, inbound: InboundMessage, accepted: Accepted, emit: Emit) -> Turn:
+        with bind(conversation_id=inbound.conversation_id, channel=inbound.channel):
+            return await self._process(inbound, accepted, self._observed(inbound, emit))
+
+    async def _process(self, inbound: InboundMessage, accepted: Accepted, emit: Emit) -> Turn:
         # The asyncio lock orders this process's turns; turn_session extends that to other processes.
         async with self.lock(inbound.conversation_id):
             async with turn_session(self.sessions, inbound.conversation_id) as session:
@@ -113,9 +149,17 @@ class Pipeline:
                         except EndTurn as end:
                             turn.outcome = end.outcome
                             break
+                    for observer in self.observers:
+                        await observer.finishing(turn)
                     await session.commit()
+                except Exception as exc:
+                    for observer in self.observers:
+                        observer.failed(inbound, exc)
+                    raise
                 finally:
                     current_language.reset(token)
+                for observer in self.observers:
+                    observer.finished(turn)
                 return turn
 
     async def handle(self, inbound: InboundMessage, emit: Emit) -> Turn:

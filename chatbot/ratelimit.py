@@ -127,16 +127,16 @@ def client_address(peer: str | None, headers: Mapping[str, str], trusted: Networ
     last X-Forwarded-For hop that is not itself a trusted proxy. Anyone can write that header, so
     trusting it from an untrusted peer would let a flood pick a fresh address for each request."""
     address = peer or "unknown"
-    if not trusted or not _in(address, trusted):
+    if not trusted or not in_networks(address, trusted):
         return address
     hops = [h.strip() for h in headers.get("X-Forwarded-For", "").split(",") if h.strip()]
     for hop in reversed(hops):
-        if not _in(hop, trusted):
+        if not in_networks(hop, trusted):
             return hop[:64]
     return address
 
 
-def _in(address: str, networks: Networks) -> bool:
+def in_networks(address: str, networks: Networks) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -36,15 +36,18 @@ class Settings:
     demo_data: bool = True
     max_message_chars: int = 4000
     # Abuse limits, per process: a burst, then a steady rate per minute (0 per minute: unlimited).
-    chat_messages_per_minute: int = 20
-    chat_message_burst: int = 8
-    chat_address_messages_per_minute: int = 120
-    chat_address_message_burst: int = 40
-    chat_connections_per_minute: int = 30
-    chat_connection_burst: int = 20
+    chat_messages_per_minute: int = 30
+    chat_message_burst: int = 15
+    chat_address_messages_per_minute: int = 300  # an office behind one NAT address is many visitors
+    chat_address_message_burst: int = 100
+    chat_connections_per_minute: int = 60
+    chat_connection_burst: int = 30
     # Reverse proxies (comma-separated networks) whose X-Forwarded-For/-Proto headers are believed.
     trusted_proxies: str = ""
     max_body_bytes: int = 256 * 1024  # longest HTTP request body, for every route
+    # A customer message whose turn has not finished after this many seconds (process killed, database
+    # away) is taken up again by chatbot/recovery.py.
+    turn_retry_after: int = 60
     log_level: str = "INFO"
     support_address: str = "support@introserv.com"
     # Email channel (used when imap_host is set).

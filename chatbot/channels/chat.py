@@ -7,15 +7,19 @@ import hashlib
 import hmac
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import socketio
 
 from chatbot.db import utcnow
 from chatbot.i18n import LANGUAGES, N_, gettext
 from chatbot.messages import InboundMessage, OutboundMessage, Sender
-from chatbot.pipeline import Pipeline
+from chatbot.pipeline import Emit, Pipeline
+from chatbot.ratelimit import ChatLimits
 from chatbot.understanding import LanguageHints
+
+if TYPE_CHECKING:
+    from chatbot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/chat"
@@ -28,7 +32,10 @@ ERRORS = {
     "unknown_event": N_("Unknown event: {event}."),
     "invalid_token": N_("The conversation could not be resumed; a new conversation has started."),
     "internal": N_("Sorry, something went wrong on our side. Please send your message again."),
+    "rate_limited": N_("You are sending messages too fast. Please wait a moment, then try again."),
 }
+# A turn that failed after its message was stored is retried (chatbot/recovery.py): no resend.
+TURN_DELAYED = N_("Sorry, I could not answer right away. Your message is saved and will be answered shortly.")
 
 
 class ChatError(Exception):
@@ -59,8 +66,11 @@ class ResumeTokens:
 class ChatNamespace(socketio.AsyncNamespace):
     EVENTS = frozenset({"connect", "disconnect", "message", "history"})
 
-    def __init__(self, pipeline: Pipeline, tokens: ResumeTokens, max_chars: int) -> None:
+    def __init__(self, pipeline: Pipeline, tokens: ResumeTokens, max_chars: int,
+                 limits: ChatLimits | None = None, metrics: Metrics | None = None) -> None:
         super().__init__(NAMESPACE)
+        self.limits = limits
+        self.metrics = metrics
         self.pipeline = pipeline
         self.tokens = tokens
         self.max_chars = max_chars
@@ -74,6 +84,8 @@ class ChatNamespace(socketio.AsyncNamespace):
             return self._error(sid, ChatError("unknown_event", event=str(event)[:50]))
         if event in ("message", "history") and len(args) < 2:
             args = (sid, None)
+        if event in ("message", "history") and not self._allowed(sid):
+            return self._error(sid, ChatError("rate_limited"))
         try:
             return await super().trigger_event(event, *args)
         except ChatError as exc:
@@ -86,12 +98,27 @@ class ChatNamespace(socketio.AsyncNamespace):
         lang = self._lang(sid) if sid else "en"
         return {"error": {"code": exc.code, "message": gettext(ERRORS[exc.code], lang, **exc.params)}}
 
+    def _allowed(self, sid: str | None) -> bool:
+        info = self._sessions.get(sid or "")
+        if self.limits is None or info is None or self.limits.message_allowed(str(sid), info["address"]):
+            return True
+        if self.metrics:
+            self.metrics.rate_limited.labels("chat_message").inc()
+        return False
+
     def _lang(self, sid: str) -> str:
         return str(self._sessions.get(sid, {}).get("lang") or "en")
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         locale = auth.get("locale") if auth.get("locale") in LANGUAGES else None
+        address = self.limits.address_of(environ) if self.limits else "unknown"
+        if self.limits and not self.limits.connection_allowed(address):
+            if self.metrics:
+                self.metrics.rate_limited.labels("chat_connection").inc()
+            await self.emit("error", {"code": "rate_limited",
+                                      "message": gettext(ERRORS["rate_limited"], locale or "en")}, to=sid)
+            return False
         conversation_id = None
         token_problem = False
         if auth.get("token") is not None:
@@ -110,7 +137,10 @@ class ChatNamespace(socketio.AsyncNamespace):
             "accept_language": environ.get("HTTP_ACCEPT_LANGUAGE"),
             "customer_ref": str(auth["customer_id"])[:64] if auth.get("customer_id") is not None else None,
             "signature": str(auth.get("customer_hash") or "")[:128] or None,
+            "address": address,
         }
+        if self.metrics:
+            self.metrics.visitors.inc()
         await self.enter_room(sid, conversation_id)
         if token_problem:
             await self.emit("error", {"code": "invalid_token",
@@ -127,7 +157,10 @@ class ChatNamespace(socketio.AsyncNamespace):
             return conv.lang if conv else None
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
-        self._sessions.pop(sid, None)
+        if self._sessions.pop(sid, None) is not None and self.metrics:
+            self.metrics.visitors.dec()
+        if self.limits:
+            self.limits.disconnected(sid)
 
     async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
         info = self._sessions[sid]
@@ -157,19 +190,22 @@ class ChatNamespace(socketio.AsyncNamespace):
             hints=LanguageHints(widget_locale=info["locale"], accept_language=info["accept_language"]),
             client_id=client_id, questions_per_reply=1)
 
-    async def _think(self, sid: str, inbound: InboundMessage, accepted: Any) -> None:
+    def emitter(self, conversation_id: str, sid: str | None = None) -> Emit:
+        """How replies of a conversation reach everyone connected to it (also for resumed turns)."""
         async def emit(out: OutboundMessage) -> None:
             if sid in self._sessions:
                 self._sessions[sid]["lang"] = out.lang
-            await self.emit("message", out.to_wire(), room=inbound.conversation_id)
+            await self.emit("message", out.to_wire(), room=conversation_id)
             if out.ticket:
-                await self.emit("ticket", out.ticket, room=inbound.conversation_id)
+                await self.emit("ticket", out.ticket, room=conversation_id)
+        return emit
 
+    async def _think(self, sid: str, inbound: InboundMessage, accepted: Any) -> None:
         try:
-            await self.pipeline.process(inbound, accepted, emit)
+            await self.pipeline.process(inbound, accepted, self.emitter(inbound.conversation_id, sid))
         except Exception:
             log.exception("turn failed in conversation %s", inbound.conversation_id)
-            await self.emit("error", {"code": "internal", "message": gettext(ERRORS["internal"],
+            await self.emit("error", {"code": "internal", "message": gettext(TURN_DELAYED,
                                                                              self._lang(sid))}, to=sid)
 
     async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:
