@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from chatbot.db import utcnow
@@ -39,26 +41,32 @@ class ConversationStore:
         """Store the customer's message in one transaction (creating the conversation if new)."""
         async with self.sessions() as s:
             async with s.begin():
-                conv = await s.get(Conversation, inbound.conversation_id)
-                if conv is None:
-                    conv = Conversation(id=inbound.conversation_id, channel=inbound.channel,
-                                        contact=inbound.sender.address, state={})
-                    s.add(conv)
-                    await s.flush()
+                # Several processes may take the first message of one conversation at once: the
+                # insert does nothing when the row exists, and the row lock then orders this
+                # conversation's accepts, so the duplicate check and the first-message count hold.
+                # (SQLite: the insert comes first so the transaction takes the write lock at once.)
+                insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+                await s.execute(insert(Conversation).values(
+                    id=inbound.conversation_id, channel=inbound.channel, contact=inbound.sender.address,
+                    state={}, verified=False, status="bot", created_at=utcnow(), updated_at=utcnow(),
+                ).on_conflict_do_nothing(index_elements=[Conversation.id]))
+                conv_id = await s.scalar(select(Conversation.id).where(
+                    Conversation.id == inbound.conversation_id).with_for_update(key_share=True))
+                assert conv_id is not None
                 if inbound.client_id:
                     dup = await s.scalar(select(Message).where(
-                        Message.conversation_id == conv.id, Message.client_id == inbound.client_id))
+                        Message.conversation_id == conv_id, Message.client_id == inbound.client_id))
                     if dup is not None:
-                        return Accepted(dup.id, conv.id, dup.created_at, False, duplicate=True)
+                        return Accepted(dup.id, conv_id, dup.created_at, False, duplicate=True)
                 earlier = await s.scalar(select(func.count()).select_from(Message).where(
-                    Message.conversation_id == conv.id, Message.author == "customer"))
-                msg = Message(conversation_id=conv.id, author="customer", kind="text", text=inbound.text,
+                    Message.conversation_id == conv_id, Message.author == "customer"))
+                msg = Message(conversation_id=conv_id, author="customer", kind="text", text=inbound.text,
                               lang=None, client_id=inbound.client_id, created_at=inbound.received_at,
                               meta={"subject": inbound.subject} if inbound.subject else {})
                 s.add(msg)
                 await s.flush()
                 mark_pending(s, msg)  # the turn is owed until its last commit (chatbot/recovery.py)
-            return Accepted(msg.id, conv.id, msg.created_at, is_first=earlier == 0)
+            return Accepted(msg.id, conv_id, msg.created_at, is_first=earlier == 0)
 
     async def exists(self, conversation_id: str) -> bool:
         async with self.sessions() as s:

@@ -1,0 +1,123 @@
+"""Two server processes share one database: the first message of a conversation may be accepted by
+both at once, and the turns of one conversation may run on both at once. Each pipeline below has
+its own engine and connection pool, as a separate process would."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+
+import pytest
+
+from chatbot.app import default_steps
+from chatbot.business_hours import BusinessHours
+from chatbot.conversations import ConversationStore
+from chatbot.db import create_engine, session_factory
+from chatbot.desk import load_desk
+from chatbot.knowledge import Knowledge
+from chatbot.messages import InboundMessage, OutboundMessage
+from chatbot.pipeline import Pipeline, Turn
+from chatbot.settings import Settings
+from chatbot.understanding import Analyzer
+
+NOW = datetime(2026, 11, 18, 13, 30, tzinfo=timezone.utc)
+UNCLEAR = "blorp zzkx qwv"  # not understood, whatever the language
+CONVERSATIONS = 12  # enough overlapping pairs that an unserialised race shows up
+
+
+class Rendezvous:
+    """A first step that holds each turn until the other process's turn of the same conversation
+    has started too (or a second has passed). Unserialised turns then overlap every time; serialised
+    ones cannot meet, and the first goes on alone after the wait."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[str, asyncio.Event] = {}
+        self.count: dict[str, int] = {}
+
+    async def __call__(self, turn: Turn) -> None:
+        cid = turn.inbound.conversation_id
+        if turn.inbound.text != UNCLEAR:
+            return
+        event = self.arrived.setdefault(cid, asyncio.Event())
+        self.count[cid] = self.count.get(cid, 0) + 1
+        if self.count[cid] == 2:
+            event.set()
+        try:
+            await asyncio.wait_for(event.wait(), 1.0)
+        except asyncio.TimeoutError:
+            pass
+
+
+@pytest.fixture
+async def two_pipelines(database_url: str) -> AsyncIterator[tuple[Pipeline, Pipeline]]:
+    desk = load_desk()
+    analyzer, knowledge = Analyzer(desk), Knowledge(desk, BusinessHours(desk))
+    settings = Settings(database_url=database_url, secret_key="test")
+    engines = [create_engine(database_url) for _ in range(2)]
+    rendezvous = Rendezvous()
+    pipelines = []
+    for engine in engines:
+        sessions = session_factory(engine)
+        pipelines.append(Pipeline(sessions, ConversationStore(sessions),
+                                  [rendezvous, *default_steps(settings, desk, analyzer, knowledge)]))
+    yield pipelines[0], pipelines[1]
+    for engine in engines:
+        await engine.dispose()
+
+
+def message(conversation_id: str, text: str) -> InboundMessage:
+    return InboundMessage(channel="chat", conversation_id=conversation_id, text=text, received_at=NOW)
+
+
+async def test_the_first_message_taken_by_two_processes_at_once_starts_one_conversation(
+        two_pipelines: tuple[Pipeline, Pipeline]) -> None:
+    a, b = two_pipelines
+    ids = [uuid.uuid4().hex for _ in range(CONVERSATIONS)]
+    accepted = await asyncio.gather(*(p.accept(message(cid, "hello")) for cid in ids for p in (a, b)))
+    for cid in ids:
+        mine = [acc for acc in accepted if acc.conversation_id == cid]
+        assert len(mine) == 2 and len({acc.message_id for acc in mine}) == 2
+        # exactly one of the two is the conversation's first message: one visible acknowledgement
+        assert sorted(acc.is_first for acc in mine) == [False, True]
+        history = await a.store.history(cid)
+        assert [m["author"] for m in history] == ["customer", "customer"]
+
+
+async def test_a_retry_landing_on_another_process_at_the_same_time_is_stored_once(
+        two_pipelines: tuple[Pipeline, Pipeline]) -> None:
+    a, b = two_pipelines
+    cid = uuid.uuid4().hex
+    inbound = InboundMessage(channel="chat", conversation_id=cid, text="hello", received_at=NOW,
+                             client_id="retry-1")
+    first, second = await asyncio.gather(a.accept(inbound), b.accept(inbound))
+    assert first.message_id == second.message_id
+    assert sorted([first.duplicate, second.duplicate]) == [False, True]
+    assert len(await a.store.history(cid)) == 1
+
+
+async def test_turns_of_one_conversation_on_two_processes_run_one_after_the_other(
+        two_pipelines: tuple[Pipeline, Pipeline], database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite is the single-process embedded store: one process, one asyncio lock")
+    a, b = two_pipelines
+    # Two messages the bot does not understand: the second must see the first's count and hand the
+    # conversation to a person. Run unserialised, both would read "nothing misunderstood yet".
+    ids = [uuid.uuid4().hex for _ in range(CONVERSATIONS)]
+    for cid in ids:  # the conversation exists and has had its first-message acknowledgement
+        await a.handle(message(cid, "hello"), _discard)
+
+    said: dict[str, list[OutboundMessage]] = {cid: [] for cid in ids}
+
+    async def turn(p: Pipeline, cid: str) -> None:
+        async def emit(out: OutboundMessage) -> None:
+            said[cid].append(out)
+        await p.handle(message(cid, UNCLEAR), emit)
+
+    await asyncio.gather(*(turn(p, cid) for cid in ids for p in (a, b)))
+    for cid in ids:
+        assert sorted(m.kind for m in said[cid]) == ["answer", "handoff"], said[cid]
+
+
+async def _discard(out: OutboundMessage) -> None:
+    return None
