@@ -58,7 +58,8 @@ def build_app(settings: Settings) -> web.Application:
     pipeline = Pipeline(sessions, store, default_steps(settings, desk, analyzer, knowledge))
     ops = build_operations(settings, sessions, pipeline)  # limits, metrics, health, turn recovery
 
-    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    manager = (socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
+               if settings.redis_url else None)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], always_connect=True,
                                client_manager=manager, max_http_buffer_size=64 * 1024)
     chat = ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars,

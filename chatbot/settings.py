@@ -33,6 +33,9 @@ class Settings:
     identity_secret: str = ""
     desk_file: str = ""
     redis_url: str = ""
+    # The Redis pub/sub channel the processes of one deployment share: give staging and production
+    # (or two test runs) on one Redis different channels, as pub/sub ignores the database number.
+    redis_channel: str = "chatbot"
     demo_data: bool = True
     max_message_chars: int = 4000
     # Abuse limits, per process: a burst, then a steady rate per minute (0 per minute: unlimited).
