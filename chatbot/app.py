@@ -12,11 +12,13 @@ from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
+from chatbot.agents.console import AgentConsole
 from chatbot.business_hours import BusinessHours
 from chatbot.channels.chat import ChatNamespace, ResumeTokens
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import Desk, load_desk
+from chatbot.handoff import Handoff
 from chatbot.knowledge import Knowledge
 from chatbot.operations import Operations, build_operations
 from chatbot.pipeline import Pipeline, Step
@@ -34,6 +36,7 @@ OPERATIONS = web.AppKey("operations", Operations)
 
 def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge: Knowledge) -> list[Step]:
     """How the bot thinks, in order. Every channel's messages take this same path."""
+    handoff = Handoff(desk, knowledge.hours)
     return [
         steps.load_conversation(),
         steps.detect_language(analyzer),
@@ -41,8 +44,9 @@ def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge:
         steps.stay_silent_while_agent_holds(),
         steps.verify_identity(settings.identity_secret),
         steps.understand(analyzer),
-        steps.converse(desk, knowledge.answer),
+        steps.converse(desk, knowledge.answer, handoff.request),
         steps.route(desk, knowledge.expectations),
+        handoff.incident_step(),
         steps.ask_missing(),
         steps.save_state(),
     ]
@@ -65,6 +69,9 @@ def build_app(settings: Settings) -> web.Application:
     chat = ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars,
                          ops.limits, ops.metrics)
     sio.register_namespace(chat)
+    agents = AgentConsole(sessions, desk, knowledge.hours, lock=pipeline.lock, max_chars=settings.max_message_chars)
+    sio.register_namespace(agents.namespace)
+    chat.relay = agents.relay  # what visitors write and the bot says, live in the consoles
     ops.recovery.register("chat", chat.emitter)
 
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_no_websocket_compression])
@@ -76,6 +83,7 @@ def build_app(settings: Settings) -> web.Application:
     sio.attach(app)
     app.router.add_get("/", _index)
     app.router.add_static("/static/", STATIC)
+    agents.install(app)  # /agent console, its login, the pages' texts per language
 
     async def close_db(_: web.Application) -> None:
         await engine.dispose()

@@ -75,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="accuracy of analyze over a labelled JSON lines file")
     score.add_argument("file")
     score.set_defaults(run=_score)
+    from chatbot.agents.cli import register as register_agents
+
+    register_agents(sub)  # chatbot agents add|list
     return p
 
 

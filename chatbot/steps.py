@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from chatbot.desk import Desk, Route
 from chatbot.flows.engine import FlowState, ParseContext, fill, missing, next_questions
@@ -42,6 +42,8 @@ _DONT_KNOW = re.compile(
 
 Expectations = Callable[[Route, str, str, datetime], list[str]]
 Answerer = Callable[[str, str, datetime, str], str]
+# Puts the conversation in the agents' queue and tells the visitor (chatbot.handoff.Handoff.request).
+HandOff = Callable[[Turn, str], Awaitable[None]]
 
 
 def slots_of(analysis: Analysis) -> dict[str, Any]:
@@ -112,7 +114,7 @@ def understand(analyzer: Analyzer) -> Step:
     return step
 
 
-def converse(desk: Desk, answer: Answerer) -> Step:
+def converse(desk: Desk, answer: Answerer, hand_off: HandOff | None = None) -> Step:
     """Decide what this message asks for: a short answer, a person, a ticket, or more details."""
 
     async def step(turn: Turn) -> None:
@@ -136,8 +138,11 @@ def converse(desk: Desk, answer: Answerer) -> Step:
         elif a.intent == "thanks" and not filled:
             await turn.say(THANKS)
         elif a.intent == "human" or misunderstood >= 2:
-            turn.conv.status = "waiting"
-            await turn.say(HANDOFF, "handoff")
+            if hand_off is not None:
+                await hand_off(turn, "asked" if a.intent == "human" else "misunderstood")
+            else:
+                turn.conv.status = "waiting"
+                await turn.say(HANDOFF, "handoff")
         elif a.intent.startswith("faq."):
             await turn.say_text(answer(a.intent, turn.lang, turn.inbound.received_at, a.text))
         elif desk.route(a.intent).team is not None and a.understood:

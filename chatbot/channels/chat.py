@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 import socketio
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/chat"
+# (event, conversation id, data): "message" (every message of the chat), "typing", "read".
+Relay = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 
 ERRORS = {
     "invalid_payload": N_("The message must be an object with a text field."),
@@ -64,7 +66,9 @@ class ResumeTokens:
 
 
 class ChatNamespace(socketio.AsyncNamespace):
-    EVENTS = frozenset({"connect", "disconnect", "message", "history"})
+    EVENTS = frozenset({"connect", "disconnect", "message", "history", "typing", "read"})
+    # Set by the composition root: the agent consoles' feed of what happens in each chat.
+    relay: Relay | None = None
 
     def __init__(self, pipeline: Pipeline, tokens: ResumeTokens, max_chars: int,
                  limits: ChatLimits | None = None, metrics: Metrics | None = None) -> None:
@@ -82,7 +86,7 @@ class ChatNamespace(socketio.AsyncNamespace):
         sid = args[0] if args else None
         if event not in self.EVENTS:
             return self._error(sid, ChatError("unknown_event", event=str(event)[:50]))
-        if event in ("message", "history") and len(args) < 2:
+        if event in ("message", "history", "typing", "read") and len(args) < 2:
             args = (sid, None)
         if event in ("message", "history") and not self._allowed(sid):
             return self._error(sid, ChatError("rate_limited"))
@@ -167,6 +171,9 @@ class ChatNamespace(socketio.AsyncNamespace):
         inbound = self._inbound(info, data)
         accepted = await self.pipeline.accept(inbound)
         if not accepted.duplicate:
+            await self._relay("message", inbound.conversation_id, {
+                "id": accepted.message_id, "conversation_id": inbound.conversation_id, "author": "customer",
+                "kind": "text", "text": inbound.text, "lang": None, "created_at": accepted.received_at.isoformat()})
             task = asyncio.create_task(self._think(sid, inbound, accepted))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -196,6 +203,7 @@ class ChatNamespace(socketio.AsyncNamespace):
             if sid in self._sessions:
                 self._sessions[sid]["lang"] = out.lang
             await self.emit("message", out.to_wire(), room=conversation_id)
+            await self._relay("message", conversation_id, out.to_wire())
             if out.ticket:
                 await self.emit("ticket", out.ticket, room=conversation_id)
         return emit
@@ -207,6 +215,27 @@ class ChatNamespace(socketio.AsyncNamespace):
             log.exception("turn failed in conversation %s", inbound.conversation_id)
             await self.emit("error", {"code": "internal", "message": gettext(TURN_DELAYED,
                                                                              self._lang(sid))}, to=sid)
+
+    async def _relay(self, event: str, conversation_id: str, data: dict[str, Any]) -> None:
+        if self.relay is not None:
+            try:
+                await self.relay(event, conversation_id, data)
+            except Exception:  # the consoles' feed must never cost the visitor a reply
+                log.exception("relay of %s failed in conversation %s", event, conversation_id)
+
+    async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The visitor is (or stopped) typing: shown live in the agent's console."""
+        typing = bool(data.get("typing", True)) if isinstance(data, dict) else True
+        await self._relay("typing", self._sessions[sid]["conversation_id"], {"typing": typing})
+        return {"ok": True}
+
+    async def on_read(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """The visitor has seen the messages up to ``up_to``: the agent's read indicator."""
+        up_to = data.get("up_to") if isinstance(data, dict) else None
+        if not isinstance(up_to, int) or isinstance(up_to, bool):
+            raise ChatError("invalid_payload")
+        await self._relay("read", self._sessions[sid]["conversation_id"], {"up_to": up_to})
+        return {"ok": True}
 
     async def on_history(self, sid: str, data: Any = None) -> dict[str, Any]:
         conversation_id = self._sessions[sid]["conversation_id"]
