@@ -36,8 +36,10 @@ _PSEUDO = ("outage", "failed", "hypothetical")
 _GROUP = {"outage": "tech.outage", "failed": "tech.outage"}
 
 _OTHER_LANG_FACTOR = 0.35
+_TOP_K = 3
 _SUBJECT_FACTOR = 0.7
 _FAQ_BOOST = 1.5
+_FAQ_BOOST_QUESTION = 2.0  # the same, written as a question
 _DECISIVE = 3.0           # a phrase of this weight decides on its own
 _DECIDES = 2.0            # a request intent needs at least this score
 _HUMAN_DECIDES = 3.0
@@ -72,9 +74,17 @@ def _scores(found: list[tuple[dict[Entry, int], float]], lang: str) -> tuple[dic
                 # such as "credit card") overrides positive ones there
                 if current is None or (weight < 0 <= current) or abs(weight) > abs(current) and (weight < 0) == (current < 0):
                     strongest[key] = weight
+    # Evidence saturates: the strongest _TOP_K phrases of an intent count, so that a question naming
+    # many parts ("replace a faulty RAM stick in my dedicated server") does not outweigh its question.
+    positive: dict[str, list[float]] = {}
     scores = dict.fromkeys(INTENTS + _PSEUDO, 0.0)
     for (group, _, _), weight in strongest.items():
-        scores[group] += weight
+        if weight < 0:
+            scores[group] += weight
+        else:
+            positive.setdefault(group, []).append(weight)
+    for group, weights in positive.items():
+        scores[group] += sum(sorted(weights, reverse=True)[:_TOP_K])
     faq_phrase = max((w for (group, source, _), w in strongest.items() if group in FAQ and source == 0), default=0.0)
     return scores, faq_phrase
 
@@ -91,8 +101,9 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
             scores["tech.outage"] -= scores[key] * 0.7
             scores[key] *= 0.3
     if faq_phrase >= _DECISIVE and scores["outage"] < _OUTAGE_STATED:
+        boost = _FAQ_BOOST_QUESTION if "?" in folded_text else _FAQ_BOOST
         for intent in FAQ:
-            scores[intent] *= _FAQ_BOOST
+            scores[intent] *= boost
 
     # words that are not part of a greeting or thanks: "coucou, il y a quelqu'un ?" has none
     courtesy = {i for entries, _ in found[:1] for e, pos in entries.items() if e.intent in ("greeting", "thanks")

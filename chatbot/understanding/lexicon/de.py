@@ -11,12 +11,14 @@ LEXICON = {
         2: funktioniert wieder | lauft wieder | geht wieder | hat geklappt | erledigt | das war s | das wars
         2: tschuss | auf wiedersehen | schonen tag | schonen abend | schones wochenende | super | prima | perfekt
         1.5: ok | okay | alles klar | passt | gut
+        2: hat funktioniert | schonen tag noch | alles gut | lauft wieder | klappt wieder | problem gelost
     """,
     "human": """
         3: mitarbeiter* | menschen sprechen | echten menschen | echte person | mit einem menschen | ruckruf
         3: zuruckrufen | ruft mich | rufen sie mich | anrufen | nicht mit dem bot | chatbot | mit dem bot
         3: sachbearbeiter* | personlich sprechen | durchstellen | verbinden sie mich | ansprechpartner
         2: mensch* | person | telefonisch
+        3: mit einer person | mit jemandem sprechen | echter mensch | personlich | mit jemandem reden
     """,
     "faq.response_time": """
         3: reaktionszeit* | antwortzeit* | bearbeitungszeit | wie schnell | wann bekomme ich eine antwort
@@ -25,12 +27,14 @@ LEXICON = {
         2: sla
         3: wie lange muss ich warten | wann meldet sich | wann antwortet | wann wird mein ticket
         2: antwort* | reaktion* | melden | meldet | zugesichert* | garantiert*
+        3: reagiert ihr | reagieren sie | antwortet ihr | wie schnell reagiert | bis ich eine antwort
     """,
     "faq.contact": """
         3: e mail adresse | mailadresse | emailadresse | telefonnummer | wie erreiche ich | wie kann ich sie erreichen
         3: wie kontaktiere | support kontaktieren | kontakt aufnehmen | hotline | chat rund um die uhr | chat 24
         3: ausser dem chat | ausser uber den chat | welche kanale | telefonisch erreichbar
         2: kontakt* | erreichen | kanal* | e mail | email | telefon
+        3: kann ich ~ anrufen | telefonisch erreichen | e mail schreiben | per e mail erreichen
     """,
     "faq.hours": """
         3: offnungszeit* | arbeitszeit* | geschaftszeit* | servicezeit* | bis wann | ab wann | um wie viel uhr
@@ -38,6 +42,7 @@ LEXICON = {
         3: wann ist | wann sind | jetzt erreichbar | gerade erreichbar | heute erreichbar
         2: erreichbar | geoffnet | buchhaltung | rechnungsfragen | wochenende | samstag | sonntag
         -4: nicht erreichbar | nicht mehr erreichbar | nicht ~ erreichbar | unerreichbar
+        2.5: samstags | sonntags | feiertags | geoffnet | abends | nachts
     """,
     "faq.escalation": """
         3: eskaliert | eskalation* | eskalier* | weitergeleitet an | an ein anderes team | muss ich erneut
@@ -48,9 +53,12 @@ LEXICON = {
         3: wie lange dauert | wie lange braucht | dauert es | dauert das | wie lange benotigt | losungszeit
         3: behebungszeit | reparaturzeit | bis ~ getauscht ist | bis ~ behoben ist | bis ~ repariert ist
         2: erfahrungsgemass | normalerweise | ublicherweise | in der regel | dauer
+        3: wie schnell ~ getauscht | wie schnell ~ repariert | wie schnell ~ behoben
+        3: wie lange
     """,
     "faq.notifications": """
-        3: benachrichtigung* | wartungsarbeit* | wartungsankundigung* | wartungsfenster | wartungsinfo*
+        3: benachrichtigung* | wartungsankundigung* | wartungsinfo*
+        2.5: wartungsarbeit* | wartungsfenster
         3: statusseite | status seite | informiert werden | hinweise zu | ankundigung* | benachrichtigt
         2: wartung* | benachrichtigungsadresse | mitteilung*
     """,
@@ -71,12 +79,15 @@ LEXICON = {
         3: falscher betrag | falsche rechnung | zu viel berechnet | mwst | ust | umsatzsteuer | rechnungskorrektur
         3: zahlung nicht verbucht | zahlung ~ nicht angekommen | nicht gutgeschrieben | ust id | reverse charge
         1.5: rechnung* | abbuchung* | abgebucht | betrag | lastschrift | berechnet | zahlung
+        3: rechnung ~ falsch | keine rechnung erhalten | fehler in der rechnung | zu viel abgebucht
     """,
     "billing.refund": """
         3: erstattung | ruckerstattung | erstatten | geld zuruck | zahlung fehlgeschlagen | zahlungsvorgang
         3: bricht ~ ab | zahlung funktioniert nicht | kann nicht bezahlen | zahlung abgelehnt | bezahlen
         3: schlagt ~ fehl | fehlgeschlagen | klappt nicht | wird abgelehnt
         2: stornier* | kundig* | widerruf
+        3: zahlung geht nicht durch | kann nicht zahlen | geld zuruck | ruckzahlung
+        3: geld ~ zuruck
     """,
     "billing.credit": """
         3: gutschrift | entschadigung | kulanz* | ausnahme* | zahlungsaufschub | stundung | nicht sperren
@@ -94,6 +105,7 @@ LEXICON = {
         2.5: antwortet ~ nicht | reagiert ~ nicht
         1.5: komplett | vollstandig | samtliche dienste | alle dienste | unsere kunden
         -3: nicht komplett | nicht ganz | zeitweise | sporadisch | ab und zu | manchmal
+        3: geht nichts mehr | nichts geht mehr | keine verbindung mehr | seite ist weg | server ist weg
     """,
     "failed": """
         2.5: ausgefallen | ausfall | tot | kaputt | abgesturzt | abgeraucht
@@ -109,6 +121,7 @@ LEXICON = {
         3: langsam | latenz | paketverlust* | verzogerung* | ruckelt | lahm | hohe antwortzeiten | schlechte performance
         3: hoher ping | bandbreite | durchsatz | extrem langsam | sehr langsam | trage
         2: iowait | cpu last | auslastung | performance | timeout* | leistung
+        3: trage | ladezeiten | ladt ewig | dauert ewig | sehr langsam
     """,
     "tech.config": """
         3: konfigurier* | einrichten | einrichtung | konfiguration | firewall* | regel* | reverse dns | rdns | ptr
@@ -121,12 +134,14 @@ LEXICON = {
         3: ersetzen | getauscht | vor ort | techniker | kvm | ipmi | idrac | kabel* | verkabel* | netzwerkkarte
         3: mainboard | lufter | hardware | defekt*
         2: rack | einbau* | einbauen
+        3: aufrusten | erweitern | festplatte hinzufugen | zusatzliche festplatte | hardwaredefekt
     """,
     "account.access": """
         3: kundenkonto | kundenbereich | kundenportal | einloggen | anmelden | anmeldung | login | passwort
         3: zurucksetzen | 2fa | zwei faktor | authentifizierung | bestatigungscode | konto gesperrt
         3: komm nicht ins | komme nicht ins | komme nicht in mein | zugang zum konto
         2: konto | zugang | code | link ~ abgelaufen
+        3: passwort vergessen | zugang gesperrt | kann mich nicht anmelden | kann mich nicht einloggen
     """,
     "other": """
         2.5: bieten sie | bietet ihr | haben sie auch | gibt es bei ihnen | angebot | zertifikat* | zertifizierung*

@@ -11,6 +11,7 @@ LEXICON = {
         3: back to normal | working again | back up | back online
         2: bye | goodbye | have a nice day | have a good day | great | perfect | awesome | brilliant
         1.5: ok | okay | got it | cool | fine
+        2: all good | works fine now | that helped | that did it | problem solved | appreciate
     """,
     "human": """
         3: human | real person | live agent | an agent | a person | operator | representative | someone from support
@@ -18,6 +19,7 @@ LEXICON = {
         3: call me back | callback | call me | phone call | not a bot | not a robot | with a bot | to a bot
         3: give me a call | call on | over the phone | someone from your team
         2: person | agent | someone
+        3: staff member | talk to | speak to | speak with | a human
     """,
     "faq.response_time": """
         3: response time | how fast | how quickly | when will i get | when can i expect | how long until
@@ -26,6 +28,7 @@ LEXICON = {
         3: how long ~ to respond | how long ~ to reply | how long ~ to answer | reply to my ticket
         3: for someone to reply | someone to respond | to reply | haven t heard | heard anything | heard back
         2: respond | reply | answer | guaranteed
+        3: hear back | get a reply | get an answer | how soon | how long will it take to get
     """,
     "faq.contact": """
         3: email address | e mail address | phone number | contact support | reach support | how can i contact
@@ -33,6 +36,7 @@ LEXICON = {
         3: other than the chat | besides the chat | apart from chat | which channels | support email | by phone
         3: phone line | support line | 24 7
         2: contact | reach | channel* | email | phone
+        3: call you | can i call | contact you | phone number for
     """,
     "faq.hours": """
         3: working hours | business hours | opening hours | office hours | what time | until when | what hours
@@ -41,6 +45,7 @@ LEXICON = {
         3: when can i reach | late in the evening | at night | around late
         2: available | open | weekend | saturday | sunday | billing team | billing department | accounts team
         1: sysadmins | datacenter staff | datacenter team | in the evening
+        2.5: weekends | holidays | open on | hours of
     """,
     "faq.escalation": """
         3: escalat* | transferred to | passed to another | forwarded to another | resubmit | open a new ticket
@@ -52,10 +57,13 @@ LEXICON = {
         3: how long to fix | how long to replace | how long to repair | how long to resolve | how long does a
         3: typically take | usually take | normally take | time to fix | time to repair | time to replace
         2: how long | usually | typically | on average
+        3: how long
+        2: roughly | approximately | about how long
     """,
     "faq.notifications": """
         3: notification* | notices | maintenance notice* | status page | notified | alerts | announcements
-        3: planned maintenance | scheduled maintenance | maintenance emails | informed about
+        3: maintenance emails | informed about
+        2.5: planned maintenance | scheduled maintenance
         2: maintenance | notify | notice
     """,
     "faq.ticket": """
@@ -75,12 +83,15 @@ LEXICON = {
         2.5: invoice total | higher than | more than usual | billed for
         3: payment ~ not showing | payment ~ not reflected | not credited | correct the invoice | invoice is wrong
         1.5: invoice* | charge* | billed | billing | amount | payment
+        3: haven t received the invoice | invoice is wrong | wrong invoice | overbilled
     """,
     "billing.refund": """
         3: refund* | money back | payment failed | payment fails | payment declined | payment error | card declined
         3: payment gateway | checkout fail* | can t pay | cannot pay | unable to pay | pay back | reimburse*
         3: at checkout | payment ~ failing | payment keeps failing
         2: cancel my order | cancel the order | cancellation | chargeback
+        3: payment won t go through | can t complete payment | payment didn t go through | get my money back
+        3: tried to pay | trying to pay | payment ~ fails
     """,
     "billing.credit": """
         3: service credit | credit for | compensation | compensate | exception | make an exception | hold off
@@ -100,6 +111,7 @@ LEXICON = {
         2.5: down | not working | isn t working | doesn t work | no access | hasn t come back | goes down | goes offline
         1.5: completely | totally | all services | our customers are affected | everything
         -3: not completely | not totally | intermittent* | sometimes | from time to time | occasionally
+        3: can t access the server | cannot access the server | server is not reachable | no response from
     """,
     "failed": """
         2.5: dead | crashed | failed | died | broke | broken
@@ -115,6 +127,7 @@ LEXICON = {
         3: slow | slowness | latency | packet loss | lag* | sluggish | high ping | bandwidth | throughput
         3: very slow | really slow | extremely slow | takes forever | degraded performance | poor performance
         2: iowait | cpu load | load average | performance | timeout* | jitter
+        3: laggy | high latency | takes ages | very slow | timeouts
     """,
     "tech.config": """
         3: configure | configuration | set up | setup | firewall | rule* | reverse dns | rdns | ptr record
@@ -128,6 +141,7 @@ LEXICON = {
         3: on site | on-site | remote hands | technician | kvm | ipmi | idrac | ilo | cable* | cabling
         3: network card | nic | motherboard | fan | hardware | reseat | failed disk
         2: defective | broken | rack | plug
+        3: upgrade ram | add ram | more ram | add a disk | add another disk | hardware failure
     """,
     "account.access": """
         3: client area | customer portal | customer area | log in | login | log into | sign in | password
@@ -135,6 +149,7 @@ LEXICON = {
         3: can t access my account | cannot access my account | account locked
         2: access | code | link ~ expired
         1: account
+        3: forgot my password | can t login | cannot login | can t log in | reset my password
     """,
     "other": """
         2.5: do you offer | do you provide | do you sell | partner program | referral program

@@ -10,6 +10,7 @@ LEXICON = {
         2: ya funciona | vuelve a funcionar | funciona de nuevo | solucionado | resuelto | eso es todo | nada mas
         2: adios | hasta luego | hasta pronto | que tengas buen dia | buen dia | perfecto | genial | estupendo
         1.5: vale | ok | de acuerdo | listo | chao
+        2: todo correcto | todo bien | ya va | funciona perfectamente | problema resuelto | ya esta
     """,
     "human": """
         3: hablar con una persona | con una persona | con un humano | persona real | un agente | un operador
@@ -17,6 +18,7 @@ LEXICON = {
         3: que me llamen | llamarme | me llameis | me llamen | llamada telefonica | por telefono con | un comercial
         3: llamarme alguien | alguien de soporte
         2: humano | persona | agente | operador* | asesor*
+        3: me atienda | atender una persona | atencion humana | con alguien | una persona de verdad | con un agente
     """,
     "faq.response_time": """
         3: tiempo de respuesta | tiempos de respuesta | cuanto tardais en responder | cuanto tardan en responder
@@ -26,6 +28,8 @@ LEXICON = {
         2.5: en cuanto tiempo | respond* rapido | primera respuesta
         1: rapidez
         1.5: respuesta | contestar | responder | tardais | tardan
+        3: cuando me contestais | cuanto tardan en atender | en cuanto tiempo responden | en cuanto tiempo contestan
+        2: responden | contestan
     """,
     "faq.contact": """
         3: email de soporte | correo de soporte | direccion de correo | correo electronico | numero de telefono
@@ -34,6 +38,7 @@ LEXICON = {
         3: 24 horas | chat las 24
         2: contacto | contactar | canales | canal | email | correo | telefono
         1.5: chat
+        3: numero de telefono | telefono de contacto | se os puede llamar | puedo llamar | escribiros
     """,
     "faq.hours": """
         3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto | abre | abren
@@ -41,6 +46,7 @@ LEXICON = {
         3: estan disponibles | esta disponible | fin de semana | los sabados | los domingos | dias festivos
         3: atienden | trabajan los | horario de atencion | departamento de facturacion esta | ahora mismo
         2: disponible* | abierto | cerrado | sabado | domingo | festivo*
+        2.5: sabados | domingos | festivos | a partir de que hora | abren
     """,
     "faq.escalation": """
         3: escalad* | escalar | escalacion | derivad* | transferid* a | pasado a otro | reenviad* a otro
@@ -56,10 +62,12 @@ LEXICON = {
         3: suele llevar | cuanto tarda
         2: normalmente | por lo general | de media | cuanto tiempo
         1.5: tarda
+        3: cuanto tiempo
     """,
     "faq.notifications": """
         3: avisos | aviso de mantenimiento | notificacion* | pagina de estado | alertas | me avisais | avisar
-        3: mantenimientos programados | mantenimiento programado | recibir los avisos | informados
+        3: recibir los avisos | informados
+        2.5: mantenimientos programados | mantenimiento programado
         2: mantenimiento* | otro correo | direccion de aviso
     """,
     "faq.ticket": """
@@ -71,17 +79,21 @@ LEXICON = {
         3: que informacion | que datos | que tengo que pasar | que debo indicar | que debo incluir | que hay que indicar
         3: que os tengo que | que necesitais | que detalles
         2: reportar un incidente | incidente grave | en caso de caida | en caso de incidente | critico
+        3: debemos incluir | hay que incluir | que incluir
+        2: incluir
     """,
     "billing.charge": """
         3: cobrado dos veces | doble cargo | cargo duplicado | cobro duplicado | dos facturas | factura duplicada
         3: importe incorrecto | importe erroneo | me habeis cobrado | cobro de mas | iva | pago no aparece
         3: no aparece el pago | no se refleja | no reflejado | rectificar | factura rectificativa | nif
         1.5: factura* | cargo* | cobr* | importe | pago* | facturacion
+        3: factura incorrecta | no he recibido la factura | error en la factura | cobrado de mas
     """,
     "billing.refund": """
         3: reembols* | devolucion | devolver el dinero | devuelvan | me devolvais | pago rechazado | error en el pago
         3: error al pagar | no puedo pagar | pasarela de pago | el pago falla | falla el pago | pago fallido
         2: cancelar el pedido | desistimiento | anular el pedido
+        3: no me deja pagar | el pago no pasa | devolucion del importe | me devolvais
     """,
     "billing.credit": """
         3: abono | abonar | compensacion | compensar | indemniz* | excepcion | aplazar el pago | aplazamiento
@@ -98,6 +110,7 @@ LEXICON = {
         2.5: no funciona | no va | no carga | offline | down | sin conexion | no conecta | no accesible
         1.5: completamente | todos nuestros clientes | ningun servicio
         -3: no del todo | a veces | de vez en cuando | intermitente*
+        3: sin servicio | no hay servicio | no funciona nada | no puedo acceder al servidor | no conecta
     """,
     "failed": """
         2.5: caido | caida | se ha caido | se cayo | se cae | averiad* | muerto | roto
@@ -114,6 +127,7 @@ LEXICON = {
         3: tarda mucho en cargar | carga de la cpu | cpu al 100 | tarda ~ en cargar | tarda muchisimo
         3: ping alto | ping muy alto | ancho de banda | rendimiento bajo | va fatal
         2: iowait | carga de cpu | rendimiento | timeout* | cortes
+        3: va lento | tarda en cargar | se ralentiza | va a tirones | muy lento
     """,
     "tech.config": """
         3: configurar | configuracion | cortafuego* | firewall | regla* | dns inverso | reverse dns | rdns | ptr
@@ -126,6 +140,7 @@ LEXICON = {
         3: cambiar el disco | cambiar la fuente | tecnico in situ | en el centro de datos | kvm | ipmi | idrac
         3: cable* | tarjeta de red | placa base | ventilador* | hardware | averiad* | defectuos*
         2: averia | estropead* | rack | cambiar
+        3: ampliar la ram | ampliar ram | anadir disco | disco duro | fallo de hardware
     """,
     "account.access": """
         3: area de cliente | area cliente | panel de cliente | iniciar sesion | inicio de sesion | contrasena
@@ -133,6 +148,7 @@ LEXICON = {
         3: cuenta bloqueada | no puedo entrar | no puedo acceder a mi cuenta | acceder al panel | login
         3: entrar en el panel | acceder al panel | mi usuario | usuario no existe
         2: cuenta | acceder | codigo | enlace ~ caducado | usuario
+        3: no puedo entrar | olvide la contrasena | recuperar el acceso | no puedo iniciar sesion
     """,
     "other": """
         2.5: ofreceis | ofrecen | teneis disponibilidad | tienen disponibilidad | presupuesto | certificado* | vendeis

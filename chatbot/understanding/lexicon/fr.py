@@ -4,12 +4,14 @@ LEXICON = {
     "greeting": """
         2: bonjour | bonsoir | salut | coucou | bonjour a tous | rebonjour | re bonjour | allo
         2: il y a quelqu un | vous etes la | quelqu un est la | y a quelqu un
+        1: hello | hey
     """,
     "thanks": """
         2.5: merci | merci beaucoup | merci bien | mille merci* | je vous remercie | remerci*
         2: parfait | c est bon | c est regle | c est resolu | ca remarche | ca marche de nouveau | au revoir
         2: bonne journee | bonne soiree | bonne fin de journee | a bientot | c est tout | rien d autre | nickel
         1.5: ok | d accord | super | genial | top | ca fonctionne | tout fonctionne | tout est rentre dans l ordre
+        2: impeccable | tout est ok | c est parfait | ca marche merci | top merci | c est tout bon | probleme resolu
     """,
     "human": """
         3: parler a un humain | parler a une personne | un vrai humain | une vraie personne | un conseiller
@@ -18,6 +20,8 @@ LEXICON = {
         2.5: parler a quelqu un | parler avec quelqu un | quelqu un du support | un technicien au telephone
         3: quelqu un au telephone | au telephone
         2: humain | interlocuteur | transferer ~ conversation
+        3: mettre en relation | mis en relation | un vrai conseiller | une personne reelle | un humain | joindre un conseiller
+        2.5: parler a quelqu un | avoir quelqu un
     """,
     "faq.response_time": """
         3: delai de reponse | delais de reponse | temps de reponse du support | delai de prise en charge
@@ -27,6 +31,8 @@ LEXICON = {
         2: sla
         3: me reponde* | vous repond* | qu on me reponde | avoir une reponse
         1.5: delai* | premiere reponse | garanti* | rapidement | reponse
+        3: sous quel delai | quand vais je avoir une reponse | repondre a ma demande | traite* mon ticket
+        2: reponse sous | repondre
     """,
     "faq.contact": """
         3: adresse mail | adresse e mail | adresse email | numero de telephone | joindre le support | quelle adresse
@@ -34,6 +40,7 @@ LEXICON = {
         3: contacter le support | vous contacter | vous joindre | comment contacter | comment vous ecrire | 24h 24
         3: par telephone | chat 24 | tchat 24 | chat est il | le chat est | ligne telephonique | hotline
         2: a part le chat | autre moyen | canaux | canal | contacter | joindre
+        3: numero de support | un numero | joindre par telephone | vous appeler | peut on vous appeler | standard telephonique
     """,
     "faq.hours": """
         3: horaires | heures d ouverture | jusqu a quelle heure | a quelle heure ouvre | a partir de quelle heure
@@ -41,6 +48,8 @@ LEXICON = {
         3: quelles heures | quels jours | en ce moment | joignable quand | est joignable | sont joignables
         2: disponibles | disponible | ouvert | ouverte | ferme | service facturation | service comptabilite
         1: week end | samedi | dimanche | jours feries | la nuit
+        3: ouvert jusqu a | jours ouvres | heures ouvrees | a partir de quelle heure | de quelle heure a quelle heure
+        2: le soir | fermes | ferme le
     """,
     "faq.escalation": """
         3: escalad* | escalat* | transmis a une autre equipe | transfere a | transfere vers
@@ -54,10 +63,14 @@ LEXICON = {
         3: combien de temps ~ remplacement | combien de temps ~ reparation | ca prend combien
         3: c est long | ca prend du temps | ca dure combien
         2: combien de temps | duree | en moyenne | generalement | d habitude | en general
+        3: en combien de temps ~ repare | en combien de temps ~ remplace | delai pour remplacer | delai pour reparer
+        3: combien de temps
+        3: faut combien de temps | faut il combien de temps
     """,
     "faq.notifications": """
         3: notification* | avis de maintenance | alertes de maintenance | page de statut | page status | prevenu*
-        3: etre informe* | etre averti* | les maintenances | maintenance planifiee | maintenances programmees
+        3: etre informe* | etre averti*
+        2.5: les maintenances | maintenance planifiee | maintenances programmees | maintenances planifiees
         3: etat de vos services | etat des services | statut des services | panne generale
         2: maintenance* | informes | avertis | adresse de contact technique | recevoir les avis | destinataires
     """,
@@ -66,6 +79,7 @@ LEXICON = {
         3: quelle priorite | quel niveau de priorite | quelle categorie | quel service dois je | choisir ~ priorite
         3: dans quel service | a quel service | comment ouvrir | comment creer | comment signaler
         2: priorite | departement | categorie | choisir | je choisis
+        3: quel type de ticket | quelle equipe choisir | dans quelle categorie
     """,
     "faq.incident_info": """
         3: quelles informations | quels elements | quelles infos | que dois je fournir | que faut il fournir
@@ -79,14 +93,18 @@ LEXICON = {
         3: debite deux fois | montant incorrect | mauvais montant | erreur de facturation | erreur sur ma facture
         3: paiement n apparait pas | paiement non pris en compte | pas pris en compte | tva | trop preleve
         3: duplicata | copie de la facture | facture ~ n apparait pas
-        1.5: facture* | prelev* | debit* | montant | facturation | paiement | regle ma facture | pas encore valide
+        1.5: facture* | prelev* | debite* | debiter | montant | facturation | paiement | regle ma facture | pas encore valide
         1: tarif | prix | euros | eur
+        3: erreur sur la facture | double facturation | trop paye | pas recu la facture | pas recu ma facture | facture incorrecte
+        3: impayee | impayees | toujours pas ~ regle | virement ~ n apparait pas
+        2: virement | n apparait pas
     """,
     "billing.refund": """
         3: rembours* | paiement refuse | paiement echoue | echec de paiement | echec du paiement | erreur de paiement
         3: paiement ne passe pas | le paiement ne fonctionne pas | impossible de payer | passerelle de paiement
         3: paiement ~ echou* | paiement ~ refuse* | carte ~ refusee | echec*
         2: annuler ma commande | resilier | resiliation | retractation | payer ma commande
+        3: carte refusee | impossible de regler | ne peux pas payer | paiement ~ bloque | etre rembourse
     """,
     "billing.credit": """
         3: geste commercial | un avoir | d un avoir | compensation | dedommag* | indemnis* | exception | exceptionnel*
@@ -105,6 +123,7 @@ LEXICON = {
         2: ne fonctionne pas | ne marche pas | ne charge plus | impossible d acceder | impossible de joindre
         1.5: completement | plus rien | aucun service | tous nos sites | nos clients ne peuvent plus
         -3: pas completement | pas totalement | par moments | de temps en temps | intermittent*
+        3: ne fonctionne plus du tout | site ne s affiche plus | plus aucun acces | plus de connexion | aucune reponse
     """,
     "failed": """
         2.5: en panne | plante | mort | hs | tombe | tombee | crashe | grille | lache
@@ -120,6 +139,8 @@ LEXICON = {
         3: lent | lente | lenteur* | ralenti* | latence | perte de paquets | pertes de paquets | tres lent
         3: temps de chargement | ping eleve | debit faible | bande passante | saccade | rame | ca rame
         2: iowait | charge cpu | cpu a 100 | performance* | timeout* | coupures
+        3: lentement | ralentissement* | tres long a charger | met du temps a charger | temps de reponse ~ eleve | latences
+        2.5: debit | ridicule
     """,
     "tech.config": """
         3: configurer | configuration | parametrer | pare feu | firewall | regles | regle de | reverse dns | dns inverse | rdns
@@ -134,12 +155,14 @@ LEXICON = {
         3: remplacer | remplacement | changer le disque | intervention sur site | sur place | technicien sur site
         3: kvm | ipmi | idrac | ilo | cable* | carte reseau | carte mere | ventilateur | materiel | hardware
         2: defectueux | defaillant | hs | baie | rack | brancher
+        3: disque dur | defaillance materielle | ajout de ram | ajouter de la ram | changer la ram | upgrade | ajouter un disque
     """,
     "account.access": """
         3: espace client | compte client | mot de passe | reinitialis* | identifiant* | me connecter | se connecter
         3: double authentification | 2fa | code de verification | code a usage unique | compte bloque | acces au compte
         3: acces a mon compte | perdu l acces | acceder a mon compte
         2: connexion | lien ~ expire | mon compte | acceder a mon espace | authentification | login
+        3: mot de passe oublie | recuperer mon compte | pas acces a mon compte | n arrive pas a me connecter
     """,
     "other": """
         2.5: proposez vous | vous proposez | offrez vous | avez vous des | est il possible de commander | devis

@@ -11,6 +11,7 @@ LEXICON = {
         2: wszystko dziala | juz dziala | znowu dziala | to wszystko | do widzenia | milego dnia | pozdrawiam
         2: problem rozwiazany | rozwiazane | swietnie | super | dobranoc | na razie | spoko
         1.5: ok | okej | dobrze | jasne
+        2: wszystko jasne | wszystko ok | jest ok | pomoglo | dziala juz | problem rozwiazany
     """,
     "human": """
         3: konsultant* | z czlowiekiem | z osoba | zywa osoba | zywym czlowiekiem | z pracownikiem | pracownik* supportu
@@ -18,6 +19,7 @@ LEXICON = {
         3: oddzwon* | telefonicznie | rozmowa telefoniczna | porozmawiac z kims | z kims z supportu
         3: z kims z obslugi | kontakt z kims | bot nie rozumie | z kims | z obslugi
         2: czlowiek* | pracownik* | porozmawiac | bot
+        3: z konsultantem | z czlowiekiem | chce rozmawiac z | polaczyc z konsultantem | prawdziwy czlowiek
     """,
     "faq.response_time": """
         3: czas reakcji | czas odpowiedzi | jak szybko | kiedy dostane odpowiedz | kiedy ktos odpowie | zajmuje sie zgloszeniem
@@ -25,12 +27,14 @@ LEXICON = {
         3: ile sie czeka na odpowiedz | ile czeka sie | jak dlugo czeka* | czas oczekiwania
         2: sla
         2: odpowiedz* | reakcj* | szybko | gwarantow*
+        3: otrzymam odpowiedz | ile czekac | ile trzeba czekac | reagujecie | odpowiedz na zgloszenie
     """,
     "faq.contact": """
         3: adres e mail | adres mailowy | adres email | numer telefonu | infolini* | jak sie skontaktowac | cala dobe
         3: kontakt z supportem | skontaktowac sie z | czat 24 | czat jest | czy czat | na czacie
         3: jakie sa kanaly | inny sposob kontaktu | mail do supportu | mailowo | telefon do
         2: kontakt* | skontaktowac | zadzwonic | napisac maila
+        3: czy jest telefon | numer do supportu | kontakt telefoniczny | czy mozna zadzwonic | zadzwonic do was
     """,
     "faq.hours": """
         3: godziny pracy | do ktorej | od ktorej | w jakich godzinach | czynny | czynna | czynne | pracuje dzial
@@ -38,6 +42,7 @@ LEXICON = {
         3: pracuja | godziny otwarcia | o ktorej | teraz dostepn* | w swieta
         2: dostepn* | godzin* | weekend* | dzial rozliczen | ksiegowosc
         -3: niedostepn*
+        2.5: sobot* | niedziel* | swiet* | w nocy pracuje | po godzinach
     """,
     "faq.escalation": """
         3: eskalac* | eskalow* | przekazan* do | przekazano | przekazane | czy musze ponownie | wyzszy poziom
@@ -50,9 +55,12 @@ LEXICON = {
         3: czas rozwiazania | czas wymiany | ile potrwa | jak dlugo potrwa | ile to zajmie | jak dlugo zajmuje
         2.5: ile czasu | jak dlugo
         2: zwykle | srednio | przewaznie | trwa | zajmuje | przecietnie
+        3: w jakim czasie | jak szybko wymieniacie | jak szybko naprawiacie
+        3: ile czasu | jak dlugo
     """,
     "faq.notifications": """
-        3: powiadomien* | powiadomia* | prace serwisow* | pracach serwisowych | prac serwisowych | przerw* techniczn*
+        3: powiadomien* | powiadomia*
+        2.5: prace serwisow* | pracach serwisowych | prac serwisowych | przerw* techniczn*
         3: komunikat* | strona statusu | status page | informacj* o awariach | informowani | informowac
         2: adres do powiadomien | konserwac* | planowan* prac*
     """,
@@ -72,6 +80,7 @@ LEXICON = {
         3: platnosc nie jest widoczna | nie zostala zaksiegowana | nie widac platnosci | nie zaksiegowan* | vat
         3: korekt* faktury | faktura korygujaca | nip | za duzo | nadplat*
         1.5: faktur* | oplat* | kwot* | obciaz* | pobran* | platnosc* | rachun* | naliczon*
+        3: faktura ~ bledna | nie dostalem faktury | nie otrzymalem faktury | blad na fakturze | korekta
     """,
     "billing.refund": """
         3: zwrot* | zwroc* | oddac pieniadze | platnosc nie przechodzi | blad platnosci | bramk* platnosc*
@@ -79,6 +88,8 @@ LEXICON = {
         3: nie udaje mi sie oplacic | nie moge oplacic | oplacic ~ karta | wyskakuje blad
         2.5: oplacic
         2: anulowac zamowienie | rezygnac* | odstapienie
+        3: platnosc ~ odrzucona | nie moge zaplacic | zwrot srodkow | oddanie pieniedzy
+        3: platnosc ~ wywala | platnosc ~ nie przechodzi | wywala sie
     """,
     "billing.credit": """
         3: rekompensat* | odszkodowan* | wyjat* | odroczeni* | przedluzen* terminu | nie zawieszac | wstrzymac zawiesz*
@@ -87,6 +98,7 @@ LEXICON = {
         2.5: z powodu awarii | za awarie | po awarii | w zwiazku z awaria
         2: kredyt* | znizk* | prosba o wyjatek | specjaln* | zawiesz*
         -2: karta kredytowa | karty kredytowej | karta kredytowa
+        3: przesuniecie terminu | przesunac termin | niezawiesz* | nie zawieszajcie
     """,
     "outage": """
         3: nie odpowiada | nie odpowiadaja | niedostepn* | lezy | lezi | offline | nie pinguje | nie moge sie polaczyc
@@ -95,6 +107,7 @@ LEXICON = {
         2.5: nie dziala | nie dzialaja | nie dzialajacy | down | nie laduje | brak polaczenia | brak pingu
         1.5: kompletnie | zupelnie | wszystkie uslugi | klienci nie moga
         -3: nie do konca | czasami | chwilami | okresowo | sporadycznie
+        3: nic nie dziala | strona nie dziala | serwer nie dziala | nie ma polaczenia
     """,
     "failed": """
         2.5: padl | padla | padly | padlo | awaria | zepsul* | umarl*
@@ -109,6 +122,7 @@ LEXICON = {
         3: wolno | wolny | wolne | powoli | powoln* | spowolnien* | opoznieni* | lag* | utrat* pakietow | gubi pakiety
         3: wysoki ping | duzy ping | przepustowosc | zamula | muli | laguje | dlugo sie laduje
         2: iowait | obciazenie cpu | wydajnosc* | timeout* | ping
+        3: wolno dziala | spowalnia | dlugo sie laduje | zacina | dlugie czasy odpowiedzi
     """,
     "tech.config": """
         3: konfigur* | skonfigur* | zapor* | firewall* | regula | reguly | regule | regul | reverse dns | rekord ptr | ptr | rdns
@@ -121,11 +135,13 @@ LEXICON = {
         3: technik na miejscu | na miejscu | kvm | ipmi | idrac | kabel* | okablowan* | karta sieciowa | plyta glowna
         3: wentylator* | sprzet* | hardware | uszkodzon* dysk
         2: uszkodzon* | zepsut* | szafa | rack
+        3: rozbudowa ram | dolozyc ram | dodac dysk | dodatkowy dysk | awaria sprzetu
     """,
     "account.access": """
         3: panel klienta | panelu klienta | konto klienta | zalogowac | zaloguj* | logowani* | haslo | hasla | hasle
         3: reset hasla | zresetowac | 2fa | uwierzytelnian* | dwuskladnik* | kod weryfikacyjny | konto zablokowane
         2: konto | konta | kod | link ~ wygasl | dostep do konta | login
+        3: odzyskac dostep | haslo nie dziala | zapomnialem hasla | nie moge sie zalogowac
     """,
     "other": """
         2.5: czy oferuj* | oferujecie | czy macie | czy posiadacie | czy jest mozliwosc | wycen* | oferta | oferte
