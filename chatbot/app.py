@@ -12,6 +12,7 @@ from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
+from chatbot import account_guard, ticket_steps
 from chatbot.agents.console import AgentConsole
 from chatbot.business_hours import BusinessHours
 from chatbot.channels.chat import ChatNamespace, ResumeTokens
@@ -23,6 +24,7 @@ from chatbot.knowledge import Knowledge
 from chatbot.operations import Operations, build_operations
 from chatbot.pipeline import Pipeline, Step
 from chatbot.settings import Settings
+from chatbot.sla import SlaScheduler
 from chatbot import steps
 from chatbot.understanding import Analyzer
 
@@ -32,6 +34,7 @@ SETTINGS = web.AppKey("settings", Settings)
 PIPELINE = web.AppKey("pipeline", Pipeline)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 OPERATIONS = web.AppKey("operations", Operations)
+SLA = web.AppKey("sla", SlaScheduler)
 
 
 def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge: Knowledge) -> list[Step]:
@@ -41,9 +44,11 @@ def default_steps(settings: Settings, desk: Desk, analyzer: Analyzer, knowledge:
         steps.load_conversation(),
         steps.detect_language(analyzer),
         steps.acknowledge(),
+        ticket_steps.customer_answered(settings.identity_secret, settings.trusted_authserv_id or None),
         steps.stay_silent_while_agent_holds(),
-        steps.verify_identity(settings.identity_secret),
+        steps.verify_identity(settings.identity_secret, settings.trusted_authserv_id or None),
         steps.understand(analyzer),
+        account_guard.guard_account_requests(),
         steps.converse(desk, knowledge.answer, handoff.request),
         steps.route(desk, knowledge.expectations),
         handoff.incident_step(),
@@ -79,6 +84,10 @@ def build_app(settings: Settings) -> web.Application:
     app[PIPELINE] = pipeline
     app[SIO] = sio
     app[OPERATIONS] = ops
+    # SLA clocks fire from startup to cleanup (before the engine is disposed: cleanup_ctx runs first).
+    app[SLA] = SlaScheduler(sessions, desk, knowledge.hours, management_email=settings.management_email,
+                            observer=ops.metrics)
+    app.cleanup_ctx.append(app[SLA].context)
     ops.install(app)  # security headers, body limit, /healthz, /readyz, /metrics, recovery task
     sio.attach(app)
     app.router.add_get("/", _index)

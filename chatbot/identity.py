@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatbot.messages import Sender
 from chatbot.models import Customer
 
-_FAILED = re.compile(r"\b(dmarc|spf|dkim)\s*=\s*(fail|softfail|permerror|temperror|none)\b", re.I)
-_PASSED = re.compile(r"\b(dmarc|spf|dkim)\s*=\s*pass\b", re.I)
+# "spf=pass", "dkim=fail", "dmarc=none" … in an Authentication-Results header (RFC 8601).
+_RESULT = re.compile(r"(?:^|[;\s])(dmarc|spf|dkim)\s*=\s*([a-z]+)", re.I)
 
 
 def sign_customer(customer_ref: str, secret: str) -> str:
@@ -23,23 +23,40 @@ def sign_customer(customer_ref: str, secret: str) -> str:
 def signature_valid(customer_ref: str | None, signature: str | None, secret: str) -> bool:
     if not (customer_ref and signature and secret):
         return False
-    return hmac.compare_digest(sign_customer(customer_ref, secret), signature.strip().lower())
+    # Bytes: compare_digest refuses a non-ASCII str, and the signature comes from the browser.
+    return hmac.compare_digest(sign_customer(customer_ref, secret).encode(), signature.strip().lower().encode())
+
+
+def authserv_id(header: str) -> str:
+    """The id of the server that wrote an Authentication-Results header ("mx.example.com 1; …")."""
+    head = header.split(";", 1)[0].split()
+    return head[0].lower() if head else ""
 
 
 def authentication_failed(results: tuple[str, ...], trusted_server: str | None = None) -> bool:
-    """True when the receiving server says DMARC failed, or both SPF and DKIM failed."""
-    verdicts: dict[str, str] = {}
+    """True when the receiving server says DMARC failed, or both SPF and DKIM failed.
+
+    Anyone can write an Authentication-Results header into a mail. With ``trusted_server`` (our
+    receiving server's authserv-id, CHATBOT_TRUSTED_AUTHSERV_ID) only its headers count. Without it
+    nobody's "pass" can be believed, so any failure found counts and a forged "pass" cannot hide a
+    real failure. SPF or DKIM results other than pass (none, neutral, softfail, errors) are not a
+    success; DMARC fails only on "fail" ("none" means the domain publishes no policy)."""
+    passed: set[str] = set()
+    failed: set[str] = set()
     for header in results:
-        server = header.split(";", 1)[0].strip().lower()
-        if trusted_server and server != trusted_server.lower():
-            continue  # anyone can write an Authentication-Results header; trust only ours
-        for m in _FAILED.finditer(header):
-            verdicts.setdefault(m.group(1).lower(), "fail")
-        for m in _PASSED.finditer(header):
-            verdicts[m.group(1).lower()] = "pass"
-    if verdicts.get("dmarc") == "fail":
-        return True
-    return verdicts.get("spf") == "fail" and verdicts.get("dkim") == "fail"
+        if trusted_server and authserv_id(header) != trusted_server.strip().lower():
+            continue
+        for method, result in _RESULT.findall(header):
+            method, result = method.lower(), result.lower()
+            if result == "pass":
+                passed.add(method)  # several DKIM signatures: one that verifies is enough
+            elif method != "dmarc" or result == "fail":
+                failed.add(method)
+
+    def bad(method: str) -> bool:
+        return method in failed and not (trusted_server and method in passed)
+
+    return bad("dmarc") or (bad("spf") and bad("dkim"))
 
 
 async def identify(session: AsyncSession, sender: Sender, identity_secret: str,
@@ -52,9 +69,11 @@ async def identify(session: AsyncSession, sender: Sender, identity_secret: str,
         return customer, customer is not None
     if sender.address:
         address = sender.address.strip().lower()
-        customer = await session.scalar(select(Customer).where(or_(
+        found = (await session.scalars(select(Customer).where(or_(
             Customer.email == address, Customer.notify_invoices == address,
-            Customer.notify_support == address, Customer.notify_abuse == address)))
+            Customer.notify_support == address, Customer.notify_abuse == address)).limit(2))).all()
+        # An address shared by two accounts proves neither (the importer refuses such data).
+        customer = found[0] if len(found) == 1 else None
         if customer is None or authentication_failed(sender.authentication_results, trusted_auth_server):
             return None, False
         return customer, True

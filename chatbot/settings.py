@@ -31,6 +31,9 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     # Shared with the client area, which signs the customer id it embeds in the widget (HMAC-SHA256).
     identity_secret: str = ""
+    # authserv-id of our receiving mail server (the first word of its Authentication-Results headers,
+    # e.g. "mx.introserv.com"): only its SPF/DKIM/DMARC verdicts are believed.
+    trusted_authserv_id: str = ""
     desk_file: str = ""
     redis_url: str = ""
     # The Redis pub/sub channel the processes of one deployment share: give staging and production

@@ -12,12 +12,14 @@ from chatbot.app import default_steps
 from chatbot.business_hours import BusinessHours
 from chatbot.conversations import ConversationStore
 from chatbot.desk import load_desk
+from chatbot.identity import sign_customer
 from chatbot.knowledge import Knowledge
 from chatbot.messages import InboundMessage, OutboundMessage, Sender
 from chatbot.models import Ticket, TicketEvent
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.understanding import Analyzer
+from tests.conftest import IDENTITY_SECRET
 
 NOW = datetime(2026, 11, 18, 13, 30, tzinfo=timezone.utc)  # a Wednesday afternoon
 
@@ -29,8 +31,13 @@ def pipeline(settings: Settings, sessions: Any) -> Pipeline:
     return Pipeline(sessions, ConversationStore(sessions), steps)
 
 
+# Tickets are for identified customers (chatbot/account_guard.py): by default the transcripts are
+# written by Camille (demo customer C1001), logged into the client area with its signed widget.
+CAMILLE = Sender(customer_ref="C1001", signature=sign_customer("C1001", IDENTITY_SECRET))
+
+
 class Conversation:
-    def __init__(self, pipeline: Pipeline, channel: str = "chat", sender: Sender = Sender(),
+    def __init__(self, pipeline: Pipeline, channel: str = "chat", sender: Sender = CAMILLE,
                  questions_per_reply: int | None = 1) -> None:
         self.pipeline, self.channel, self.sender = pipeline, channel, sender
         self.questions_per_reply = questions_per_reply
