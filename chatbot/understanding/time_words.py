@@ -32,8 +32,11 @@ _ABBREVIATIONS: dict[str, tzinfo] = {
     "EEST": ZoneInfo("Europe/Athens"), "EST": timezone(timedelta(hours=-5)), "EDT": timezone(timedelta(hours=-4)),
     "PST": timezone(timedelta(hours=-8)), "PDT": timezone(timedelta(hours=-7)),
 }
+# In lower case only right after a clock time ("14:05 cet", "9h cest", "3pm est"): "46.105.33.201 est
+# injoignable" is French, not Eastern time.
 ABBREVIATION = re.compile(r"\b(" + "|".join(_ABBREVIATIONS) + r")\b"
-                          r"|(?<=\d)\s?(?:uhr\s)?\(?(" + "|".join(_ABBREVIATIONS).lower() + r")\b")
+                          r"|(?:(?<=:\d\d)|(?<=h\d\d)|(?<=\dh)|(?<=am)|(?<=pm)|(?<=uhr))\s?\(?("
+                          + "|".join(_ABBREVIATIONS).lower() + r")\b")
 
 
 def abbreviation_zone(name: str) -> tzinfo:

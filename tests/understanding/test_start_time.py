@@ -86,3 +86,9 @@ def test_german_hier_is_not_yesterday() -> None:
 ])
 def test_no_start_time(text: str) -> None:
     assert parse_start_time(text, datetime.fromisoformat("2026-06-01T19:00:00+02:00")) is None
+
+
+def test_a_french_est_after_an_ip_is_not_eastern_time() -> None:
+    got = parse_start_time("notre serveur 46.105.33.201 est injoignable depuis 4h50 ce matin",
+                           datetime.fromisoformat("2026-03-29T06:30:00+02:00"), lang="fr")
+    assert got is not None and got.isoformat() == "2026-03-29T04:50:00+02:00"
