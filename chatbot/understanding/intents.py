@@ -40,6 +40,7 @@ _TOP_K = 3
 _SUBJECT_FACTOR = 0.7
 _FAQ_BOOST = 1.5
 _FAQ_BOOST_QUESTION = 2.0  # the same, written as a question
+_TOPIC_IN_QUESTION = 0.6
 _DECISIVE = 3.0           # a phrase of this weight decides on its own
 _DECIDES = 2.0            # a request intent needs at least this score
 _HUMAN_DECIDES = 3.0
@@ -101,9 +102,12 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
             scores["tech.outage"] -= scores[key] * 0.7
             scores[key] *= 0.3
     if faq_phrase >= _DECISIVE and scores["outage"] < _OUTAGE_STATED:
-        boost = _FAQ_BOOST_QUESTION if "?" in folded_text else _FAQ_BOOST
+        question = "?" in folded_text
         for intent in FAQ:
-            scores[intent] *= boost
+            scores[intent] *= _FAQ_BOOST_QUESTION if question else _FAQ_BOOST
+        if question:  # the parts named in a FAQ question are its topic, not a ticket
+            for intent in TICKET:
+                scores[intent] *= _TOPIC_IN_QUESTION
 
     # words that are not part of a greeting or thanks: "coucou, il y a quelqu'un ?" has none
     courtesy = {i for entries, _ in found[:1] for e, pos in entries.items() if e.intent in ("greeting", "thanks")

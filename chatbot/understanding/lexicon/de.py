@@ -28,6 +28,7 @@ LEXICON = {
         3: wie lange muss ich warten | wann meldet sich | wann antwortet | wann wird mein ticket
         2: antwort* | reaktion* | melden | meldet | zugesichert* | garantiert*
         3: reagiert ihr | reagieren sie | antwortet ihr | wie schnell reagiert | bis ich eine antwort
+        3: erste antwort | die erste antwort | bis zur ersten antwort
     """,
     "faq.contact": """
         3: e mail adresse | mailadresse | emailadresse | telefonnummer | wie erreiche ich | wie kann ich sie erreichen
@@ -43,6 +44,8 @@ LEXICON = {
         2: erreichbar | geoffnet | buchhaltung | rechnungsfragen | wochenende | samstag | sonntag
         -4: nicht erreichbar | nicht mehr erreichbar | nicht ~ erreichbar | unerreichbar
         2.5: samstags | sonntags | feiertags | geoffnet | abends | nachts
+        3: zu welchen zeiten | welchen zeiten | schliesst | schliessen
+        2.5: montag* | dienstag* | mittwoch* | donnerstag* | freitag* | samstag | sonntag
     """,
     "faq.escalation": """
         3: eskaliert | eskalation* | eskalier* | weitergeleitet an | an ein anderes team | muss ich erneut
@@ -88,6 +91,7 @@ LEXICON = {
         2: stornier* | kundig* | widerruf
         3: zahlung geht nicht durch | kann nicht zahlen | geld zuruck | ruckzahlung
         3: geld ~ zuruck
+        3: uberweisen ~ zuruck | zuruckuberweisen | zuruckzahlen | zu viel gezahlt*
     """,
     "billing.credit": """
         3: gutschrift | entschadigung | kulanz* | ausnahme* | zahlungsaufschub | stundung | nicht sperren
@@ -106,6 +110,7 @@ LEXICON = {
         1.5: komplett | vollstandig | samtliche dienste | alle dienste | unsere kunden
         -3: nicht komplett | nicht ganz | zeitweise | sporadisch | ab und zu | manchmal
         3: geht nichts mehr | nichts geht mehr | keine verbindung mehr | seite ist weg | server ist weg
+        3: per ssh | uber ssh | kein lebenszeichen | keine lebenszeichen
     """,
     "failed": """
         2.5: ausgefallen | ausfall | tot | kaputt | abgesturzt | abgeraucht
@@ -122,12 +127,14 @@ LEXICON = {
         3: hoher ping | bandbreite | durchsatz | extrem langsam | sehr langsam | trage
         2: iowait | cpu last | auslastung | performance | timeout* | leistung
         3: trage | ladezeiten | ladt ewig | dauert ewig | sehr langsam
+        3: so lange wie sonst | langer als sonst | langsamer als sonst | dauern ~ lange
     """,
     "tech.config": """
         3: konfigurier* | einrichten | einrichtung | konfiguration | firewall* | regel* | reverse dns | rdns | ptr
         3: port freischalten | port offnen | port ~ freigeben | installier* | vlan | zusatzliche ip | individuell*
         3: sonderkonfiguration | anpassen | anpassung | eintragen | umstellen
         2: port* | neuinstallation | subnetz | routing | proxy
+        3: richtet | richten sie | richtet ~ ein | zusatzliche ip* | ipv6
     """,
     "tech.hardware": """
         3: festplatte* | platte* | raid* | arbeitsspeicher | ram | riegel | netzteil* | austausch* | tauschen

@@ -20,6 +20,7 @@ LEXICON = {
         3: give me a call | call on | over the phone | someone from your team
         2: person | agent | someone
         3: staff member | talk to | speak to | speak with | a human
+        3: member of your staff | member of staff | someone contact me | someone call me
     """,
     "faq.response_time": """
         3: response time | how fast | how quickly | when will i get | when can i expect | how long until
@@ -29,6 +30,7 @@ LEXICON = {
         3: for someone to reply | someone to respond | to reply | haven t heard | heard anything | heard back
         2: respond | reply | answer | guaranteed
         3: hear back | get a reply | get an answer | how soon | how long will it take to get
+        3: picks up | pick up my ticket | how long before | look at my ticket
     """,
     "faq.contact": """
         3: email address | e mail address | phone number | contact support | reach support | how can i contact
@@ -46,6 +48,8 @@ LEXICON = {
         2: available | open | weekend | saturday | sunday | billing team | billing department | accounts team
         1: sysadmins | datacenter staff | datacenter team | in the evening
         2.5: weekends | holidays | open on | hours of
+        3: on a saturday | on a sunday | on saturdays | on sundays | close | closes | closed
+        2.5: monday | tuesday | wednesday | thursday | friday | saturday | sunday
     """,
     "faq.escalation": """
         3: escalat* | transferred to | passed to another | forwarded to another | resubmit | open a new ticket
@@ -59,12 +63,14 @@ LEXICON = {
         2: how long | usually | typically | on average
         3: how long
         2: roughly | approximately | about how long
+        3: quickly ~ replace | how fast ~ replace | quickly do you replace | quickly ~ fix | quickly ~ repair
     """,
     "faq.notifications": """
         3: notification* | notices | maintenance notice* | status page | notified | alerts | announcements
         3: maintenance emails | informed about
         2.5: planned maintenance | scheduled maintenance
         2: maintenance | notify | notice
+        3: maintenance window* | before maintenance | email before | notice before
     """,
     "faq.ticket": """
         3: open a ticket | create a ticket | submit a ticket | raise a ticket | which department | what department
@@ -76,6 +82,7 @@ LEXICON = {
         3: what information | what info | what details | what should i include | what do you need from us
         3: what to include | which details | what data
         2: report an incident | reporting an incident | critical incident | in the report | if one of our | goes down
+        3: report contain | should ~ contain | incident report | what goes in
     """,
     "billing.charge": """
         3: charged twice | double charge* | double billed | billed twice | two invoices | duplicate invoice
@@ -101,6 +108,8 @@ LEXICON = {
         2.5: due to the outage | for the outage | because of the outage | s outage
         2: credit | discount | approval | suspend*
         -3: credit card
+        3: special rate | management approve | approve a | non profit
+        2: approve
     """,
     "outage": """
         3: is down | are down | went down | has been down | completely down | totally down | unreachable
@@ -112,6 +121,7 @@ LEXICON = {
         1.5: completely | totally | all services | our customers are affected | everything
         -3: not completely | not totally | intermittent* | sometimes | from time to time | occasionally
         3: can t access the server | cannot access the server | server is not reachable | no response from
+        3: via ssh | over ssh | no sign of life | not even ssh
     """,
     "failed": """
         2.5: dead | crashed | failed | died | broke | broken
@@ -128,6 +138,8 @@ LEXICON = {
         3: very slow | really slow | extremely slow | takes forever | degraded performance | poor performance
         2: iowait | cpu load | load average | performance | timeout* | jitter
         3: laggy | high latency | takes ages | very slow | timeouts
+        3: crawl* | terrible i o | disk writes | i o wait | slow disk
+        1.5: terrible
     """,
     "tech.config": """
         3: configure | configuration | set up | setup | firewall | rule* | reverse dns | rdns | ptr record

@@ -30,6 +30,8 @@ LEXICON = {
         1.5: respuesta | contestar | responder | tardais | tardan
         3: cuando me contestais | cuanto tardan en atender | en cuanto tiempo responden | en cuanto tiempo contestan
         2: responden | contestan
+        3: plazo de respuesta | plazo maximo de respuesta | tiempo maximo de respuesta
+        1.5: plazo
     """,
     "faq.contact": """
         3: email de soporte | correo de soporte | direccion de correo | correo electronico | numero de telefono
@@ -39,6 +41,8 @@ LEXICON = {
         2: contacto | contactar | canales | canal | email | correo | telefono
         1.5: chat
         3: numero de telefono | telefono de contacto | se os puede llamar | puedo llamar | escribiros
+        3: algun numero | pueda llamar | puedo llamar | numero al que
+        2: llamar
     """,
     "faq.hours": """
         3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto | abre | abren
@@ -47,6 +51,8 @@ LEXICON = {
         3: atienden | trabajan los | horario de atencion | departamento de facturacion esta | ahora mismo
         2: disponible* | abierto | cerrado | sabado | domingo | festivo*
         2.5: sabados | domingos | festivos | a partir de que hora | abren
+        3: cierra | cierran | cerrais | a mediodia
+        2.5: lunes | martes | miercoles | jueves | viernes | sabado | domingo
     """,
     "faq.escalation": """
         3: escalad* | escalar | escalacion | derivad* | transferid* a | pasado a otro | reenviad* a otro
@@ -63,6 +69,7 @@ LEXICON = {
         2: normalmente | por lo general | de media | cuanto tiempo
         1.5: tarda
         3: cuanto tiempo
+        3: cuanto tardais en | cuanto tardan en ~ reemplazar | cuanto tardan en ~ cambiar
     """,
     "faq.notifications": """
         3: avisos | aviso de mantenimiento | notificacion* | pagina de estado | alertas | me avisais | avisar
@@ -94,6 +101,8 @@ LEXICON = {
         3: error al pagar | no puedo pagar | pasarela de pago | el pago falla | falla el pago | pago fallido
         2: cancelar el pedido | desistimiento | anular el pedido
         3: no me deja pagar | el pago no pasa | devolucion del importe | me devolvais
+        3: pago ~ da error | no se completa | da error al pagar
+        2: da error
     """,
     "billing.credit": """
         3: abono | abonar | compensacion | compensar | indemniz* | excepcion | aplazar el pago | aplazamiento
@@ -102,6 +111,7 @@ LEXICON = {
         2.5: por la caida | por la averia | por el corte | debido a la caida
         2: descuento | bonificacion | credito | suspen*
         -2: tarjeta de credito
+        3: pagar a ~ dias | a 60 dias | a 90 dias | fraccionar el pago | pagar en plazos | aplazar
     """,
     "outage": """
         3: no responde | no responden | esta caido | esta caida | lleva caido | todo caido | no va nada
@@ -111,6 +121,7 @@ LEXICON = {
         1.5: completamente | todos nuestros clientes | ningun servicio
         -3: no del todo | a veces | de vez en cuando | intermitente*
         3: sin servicio | no hay servicio | no funciona nada | no puedo acceder al servidor | no conecta
+        3: no da senales de vida | sin senales de vida | por ssh | no da senal
     """,
     "failed": """
         2.5: caido | caida | se ha caido | se cayo | se cae | averiad* | muerto | roto
@@ -149,6 +160,8 @@ LEXICON = {
         3: entrar en el panel | acceder al panel | mi usuario | usuario no existe
         2: cuenta | acceder | codigo | enlace ~ caducado | usuario
         3: no puedo entrar | olvide la contrasena | recuperar el acceso | no puedo iniciar sesion
+        3: area de clientes | bloqueado fuera | me he quedado bloqueado
+        2: bloquead*
     """,
     "other": """
         2.5: ofreceis | ofrecen | teneis disponibilidad | tienen disponibilidad | presupuesto | certificado* | vendeis

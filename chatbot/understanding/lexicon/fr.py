@@ -22,6 +22,7 @@ LEXICON = {
         2: humain | interlocuteur | transferer ~ conversation
         3: mettre en relation | mis en relation | un vrai conseiller | une personne reelle | un humain | joindre un conseiller
         2.5: parler a quelqu un | avoir quelqu un
+        3: etre contacte | me contacter par telephone | membre de votre equipe | un membre de l equipe
     """,
     "faq.response_time": """
         3: delai de reponse | delais de reponse | temps de reponse du support | delai de prise en charge
@@ -41,6 +42,7 @@ LEXICON = {
         3: par telephone | chat 24 | tchat 24 | chat est il | le chat est | ligne telephonique | hotline
         2: a part le chat | autre moyen | canaux | canal | contacter | joindre
         3: numero de support | un numero | joindre par telephone | vous appeler | peut on vous appeler | standard telephonique
+        3: par ecrit | uniquement par | joignables par telephone
     """,
     "faq.hours": """
         3: horaires | heures d ouverture | jusqu a quelle heure | a quelle heure ouvre | a partir de quelle heure
@@ -50,6 +52,7 @@ LEXICON = {
         1: week end | samedi | dimanche | jours feries | la nuit
         3: ouvert jusqu a | jours ouvres | heures ouvrees | a partir de quelle heure | de quelle heure a quelle heure
         2: le soir | fermes | ferme le
+        2.5: ferme a | ferme le | lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche
     """,
     "faq.escalation": """
         3: escalad* | escalat* | transmis a une autre equipe | transfere a | transfere vers
@@ -66,6 +69,7 @@ LEXICON = {
         3: en combien de temps ~ repare | en combien de temps ~ remplace | delai pour remplacer | delai pour reparer
         3: combien de temps
         3: faut combien de temps | faut il combien de temps
+        3: delai habituel | delai ~ pour le remplacement | delai pour le remplacement | delai de reparation
     """,
     "faq.notifications": """
         3: notification* | avis de maintenance | alertes de maintenance | page de statut | page status | prevenu*
@@ -73,6 +77,7 @@ LEXICON = {
         2.5: les maintenances | maintenance planifiee | maintenances programmees | maintenances planifiees
         3: etat de vos services | etat des services | statut des services | panne generale
         2: maintenance* | informes | avertis | adresse de contact technique | recevoir les avis | destinataires
+        3: avant chaque maintenance | avant une maintenance | envoyez un mail avant
     """,
     "faq.ticket": """
         3: ouvrir un ticket | creer un ticket | ouvre un ticket | quel service choisir | quel departement
@@ -87,6 +92,7 @@ LEXICON = {
         3: elements a fournir | a fournir | signalement d un incident | incident critique | infos pour
         2: signaler une panne | signaler un incident | en cas de panne | en cas d incident | accelerer le diagnostic
         1: informations | diagnostic | critique
+        3: que dois je preciser | quoi preciser | dois je preciser | preciser
     """,
     "billing.charge": """
         3: deux factures | facture en double | facture* deux fois | doublon | double prelevement | preleve deux fois
@@ -113,6 +119,7 @@ LEXICON = {
         2.5: suite a la panne | suite a l incident | pour la panne | pour l interruption | a cause de la panne
         2: remise | reduction | credit | accord de la direction | derogation | suspend*
         -2: carte de credit
+        3: echelonn* | en plusieurs fois | en trois fois | en deux fois | paiement en plusieurs
     """,
     "outage": """
         3: ne repond plus | ne repond pas | ne repond ~ plus | inaccessible | injoignable | hors ligne | hors service
@@ -124,6 +131,7 @@ LEXICON = {
         1.5: completement | plus rien | aucun service | tous nos sites | nos clients ne peuvent plus
         -3: pas completement | pas totalement | par moments | de temps en temps | intermittent*
         3: ne fonctionne plus du tout | site ne s affiche plus | plus aucun acces | plus de connexion | aucune reponse
+        3: ne donne plus signe de vie | aucun signe de vie | par ssh | en ssh | se connecter en ssh
     """,
     "failed": """
         2.5: en panne | plante | mort | hs | tombe | tombee | crashe | grille | lache
@@ -149,6 +157,7 @@ LEXICON = {
         3: monter un raid | configurer un raid | a la livraison | nouveau serveur
         2.5: activer | desactiver | ipv6 | ajouter une ip
         2: port | reinstall* | sous reseau | routage | proxy | perso | specifique
+        3: install* | mettre en place | deployer
     """,
     "tech.hardware": """
         3: disque* | ssd defectueux | hdd | raid | barrette* | ram | memoire | alimentation | bloc d alimentation

@@ -28,6 +28,7 @@ LEXICON = {
         2: sla
         2: odpowiedz* | reakcj* | szybko | gwarantow*
         3: otrzymam odpowiedz | ile czekac | ile trzeba czekac | reagujecie | odpowiedz na zgloszenie
+        3: czeka sie na odpowiedz | czekac na odpowiedz
     """,
     "faq.contact": """
         3: adres e mail | adres mailowy | adres email | numer telefonu | infolini* | jak sie skontaktowac | cala dobe
@@ -43,6 +44,7 @@ LEXICON = {
         2: dostepn* | godzin* | weekend* | dzial rozliczen | ksiegowosc
         -3: niedostepn*
         2.5: sobot* | niedziel* | swiet* | w nocy pracuje | po godzinach
+        2.5: zamykacie | zamkniete | poniedzial* | wtor* | srod* | czwart* | piat* | po godzinach pracy
     """,
     "faq.escalation": """
         3: eskalac* | eskalow* | przekazan* do | przekazano | przekazane | czy musze ponownie | wyzszy poziom
@@ -108,6 +110,7 @@ LEXICON = {
         1.5: kompletnie | zupelnie | wszystkie uslugi | klienci nie moga
         -3: nie do konca | czasami | chwilami | okresowo | sporadycznie
         3: nic nie dziala | strona nie dziala | serwer nie dziala | nie ma polaczenia
+        3: przez ssh | po ssh | nie daje znaku zycia | brak znakow zycia
     """,
     "failed": """
         2.5: padl | padla | padly | padlo | awaria | zepsul* | umarl*
@@ -142,6 +145,7 @@ LEXICON = {
         3: reset hasla | zresetowac | 2fa | uwierzytelnian* | dwuskladnik* | kod weryfikacyjny | konto zablokowane
         2: konto | konta | kod | link ~ wygasl | dostep do konta | login
         3: odzyskac dostep | haslo nie dziala | zapomnialem hasla | nie moge sie zalogowac
+        -3: zalogowac ~ przez ssh | zalogowac ~ po ssh
     """,
     "other": """
         2.5: czy oferuj* | oferujecie | czy macie | czy posiadacie | czy jest mozliwosc | wycen* | oferta | oferte
