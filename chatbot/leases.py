@@ -146,7 +146,7 @@ class LeaseKeeper:
             try:
                 epoch = await asyncio.wait_for(try_acquire(self.sessions, self.name, self.holder, self.ttl),
                                                timeout=renew_by)
-            except Exception as exc:  # the database is away: behave as if the lease were lost
+            except Exception as exc:  # noqa: BLE001 — the database is away: behave as if the lease were lost
                 log.warning("lease %s: cannot reach the database (%s)", self.name, exc)
                 epoch = None
             if epoch is not None and self.epoch is None:
@@ -160,13 +160,13 @@ class LeaseKeeper:
                 await self._cancel_job()
             try:
                 await asyncio.wait_for(self._stopping.wait(), renew_by if self.held else self.retry_every)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         await self._cancel_job()
         if self.held:
             try:
                 await release(self.sessions, self.name, self.holder)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 log.warning("lease %s: release failed (%s); it expires in %.0fs", self.name, exc, self.ttl)
             self.epoch = None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,7 +21,7 @@ from chatbot.pipeline import Pipeline, Turn
 from chatbot.settings import Settings
 from chatbot.understanding import Analyzer
 
-NOW = datetime(2026, 11, 18, 13, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 18, 13, 30, tzinfo=UTC)
 UNCLEAR = "blorp zzkx qwv"  # not understood, whatever the language
 CONVERSATIONS = 12  # enough overlapping pairs that an unserialised race shows up
 
@@ -45,7 +45,7 @@ class Rendezvous:
             event.set()
         try:
             await asyncio.wait_for(event.wait(), 1.0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 
