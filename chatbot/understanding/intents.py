@@ -8,7 +8,8 @@ finds its phrases). Where several phrases of one intent start on the same word (
 The subject line counts at 70 %. Three pseudo-intents feed the rules below:
 - "outage": the service as a whole is unreachable ("ne répond plus", "won't boot");
 - "failed": something failed, but it may be one part ("eine SSD ist ausgefallen");
-- "hypothetical": the customer asks about a situation ("if my server goes down, what …").
+- "hypothetical": the customer asks about a situation ("if my server goes down, what …");
+- "past": the unavailability is over ("the outage last week"), as in a credit request.
 Rules, in order:
 - asking for a person wins when it is said clearly, even alongside the problem;
 - a FAQ question with a decisive phrase ("how long does it take to …") weighs half again as much
@@ -31,7 +32,7 @@ FAQ = ("faq.response_time", "faq.contact", "faq.hours", "faq.escalation", "faq.r
 TICKET = ("billing.charge", "billing.refund", "billing.credit", "tech.outage", "tech.performance",
           "tech.config", "tech.hardware", "account.access", "other")
 INTENTS = CONVERSATIONAL + FAQ + TICKET
-_PSEUDO = ("outage", "failed", "hypothetical")
+_PSEUDO = ("outage", "failed", "hypothetical", "past")
 # Statements of unavailability count towards the outage intent.
 _GROUP = {"outage": "tech.outage", "failed": "tech.outage"}
 
@@ -101,6 +102,11 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
         for key in ("outage", "failed"):
             scores["tech.outage"] -= scores[key] * 0.7
             scores[key] *= 0.3
+    if scores["past"] > 0:
+        # "the outage last week": a past unavailability (a credit request) is not one happening now
+        for key in ("outage", "failed"):
+            scores["tech.outage"] -= scores[key] * 0.6
+            scores[key] *= 0.4
     if faq_phrase >= _DECISIVE and scores["outage"] < _OUTAGE_STATED:
         question = "?" in folded_text
         for intent in FAQ:

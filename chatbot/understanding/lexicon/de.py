@@ -19,6 +19,7 @@ LEXICON = {
         3: sachbearbeiter* | personlich sprechen | durchstellen | verbinden sie mich | ansprechpartner
         2: mensch* | person | telefonisch
         3: mit einer person | mit jemandem sprechen | echter mensch | personlich | mit jemandem reden
+        3: mensch | menschen
     """,
     "faq.response_time": """
         3: reaktionszeit* | antwortzeit* | bearbeitungszeit | wie schnell | wann bekomme ich eine antwort
@@ -36,6 +37,7 @@ LEXICON = {
         3: ausser dem chat | ausser uber den chat | welche kanale | telefonisch erreichbar
         2: kontakt* | erreichen | kanal* | e mail | email | telefon
         3: kann ich ~ anrufen | telefonisch erreichen | e mail schreiben | per e mail erreichen
+        2.5: nur per | nur uber | nur den chat
     """,
     "faq.hours": """
         3: offnungszeit* | arbeitszeit* | geschaftszeit* | servicezeit* | bis wann | ab wann | um wie viel uhr
@@ -46,6 +48,8 @@ LEXICON = {
         2.5: samstags | sonntags | feiertags | geoffnet | abends | nachts
         3: zu welchen zeiten | welchen zeiten | schliesst | schliessen
         2.5: montag* | dienstag* | mittwoch* | donnerstag* | freitag* | samstag | sonntag
+        3: bis wie viel uhr | bis wieviel uhr | wie lange arbeiten | arbeiten ~ heute
+        2: arbeiten | arbeitet
     """,
     "faq.escalation": """
         3: eskaliert | eskalation* | eskalier* | weitergeleitet an | an ein anderes team | muss ich erneut
@@ -92,6 +96,8 @@ LEXICON = {
         3: zahlung geht nicht durch | kann nicht zahlen | geld zuruck | ruckzahlung
         3: geld ~ zuruck
         3: uberweisen ~ zuruck | zuruckuberweisen | zuruckzahlen | zu viel gezahlt*
+        3: abgebrochen | wird abgebrochen | bezahlung ~ fehlermeldung
+        2: fehlermeldung | bezahlung
     """,
     "billing.credit": """
         3: gutschrift | entschadigung | kulanz* | ausnahme* | zahlungsaufschub | stundung | nicht sperren
@@ -117,6 +123,9 @@ LEXICON = {
     """,
     "hypothetical": """
         1: wenn | falls | im falle | bei einem ausfall | sollte ~ ausfallen
+    """,
+    "past": """
+        1: letzte woche | letzten woche | letzten monat | letzten monats | vergangene woche | vergangenen woche | vergangenen monat
     """,
     "tech.outage": """
         2: dringend | notfall | stoerung | storung | kritisch

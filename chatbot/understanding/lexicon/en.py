@@ -21,6 +21,7 @@ LEXICON = {
         2: person | agent | someone
         3: staff member | talk to | speak to | speak with | a human
         3: member of your staff | member of staff | someone contact me | someone call me
+        3: human
     """,
     "faq.response_time": """
         3: response time | how fast | how quickly | when will i get | when can i expect | how long until
@@ -31,6 +32,7 @@ LEXICON = {
         2: respond | reply | answer | guaranteed
         3: hear back | get a reply | get an answer | how soon | how long will it take to get
         3: picks up | pick up my ticket | how long before | look at my ticket
+        3: to respond | to reply | to answer
     """,
     "faq.contact": """
         3: email address | e mail address | phone number | contact support | reach support | how can i contact
@@ -39,6 +41,7 @@ LEXICON = {
         3: phone line | support line | 24 7
         2: contact | reach | channel* | email | phone
         3: call you | can i call | contact you | phone number for
+        2.5: only via | only through | only by
     """,
     "faq.hours": """
         3: working hours | business hours | opening hours | office hours | what time | until when | what hours
@@ -110,6 +113,8 @@ LEXICON = {
         -3: credit card
         3: special rate | management approve | approve a | non profit
         2: approve
+        3: few days late | days late | keep ~ running | be late | late payment | pay late
+        1.5: late
     """,
     "outage": """
         3: is down | are down | went down | has been down | completely down | totally down | unreachable
@@ -128,6 +133,9 @@ LEXICON = {
     """,
     "hypothetical": """
         1: if my | if our | if the server | if a server | if one of | in case | when a server | should ~ go down
+    """,
+    "past": """
+        1: last week | last month | previous week | last monday | last tuesday | last wednesday | last thursday | last friday | the other day
     """,
     "tech.outage": """
         2: urgent | emergency | critical | outage

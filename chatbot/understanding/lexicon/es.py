@@ -19,6 +19,7 @@ LEXICON = {
         3: llamarme alguien | alguien de soporte
         2: humano | persona | agente | operador* | asesor*
         3: me atienda | atender una persona | atencion humana | con alguien | una persona de verdad | con un agente
+        3: humano
     """,
     "faq.response_time": """
         3: tiempo de respuesta | tiempos de respuesta | cuanto tardais en responder | cuanto tardan en responder
@@ -32,6 +33,8 @@ LEXICON = {
         2: responden | contestan
         3: plazo de respuesta | plazo maximo de respuesta | tiempo maximo de respuesta
         1.5: plazo
+        3: responder | contestar | contestais | respondeis
+        2: respuesta
     """,
     "faq.contact": """
         3: email de soporte | correo de soporte | direccion de correo | correo electronico | numero de telefono
@@ -43,6 +46,7 @@ LEXICON = {
         3: numero de telefono | telefono de contacto | se os puede llamar | puedo llamar | escribiros
         3: algun numero | pueda llamar | puedo llamar | numero al que
         2: llamar
+        2.5: solo por | solo el chat | unicamente por
     """,
     "faq.hours": """
         3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto | abre | abren
@@ -128,6 +132,9 @@ LEXICON = {
     """,
     "hypothetical": """
         1: si el servidor | si mi | si se cae | si tenemos | en caso de | cuando se cae | cuando un servidor
+    """,
+    "past": """
+        1: la semana pasada | el mes pasado | del mes pasado | de la semana pasada | el pasado | pasado martes | pasado lunes
     """,
     "tech.outage": """
         2: urgente | urgencia | critico

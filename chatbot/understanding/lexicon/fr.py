@@ -23,6 +23,7 @@ LEXICON = {
         3: mettre en relation | mis en relation | un vrai conseiller | une personne reelle | un humain | joindre un conseiller
         2.5: parler a quelqu un | avoir quelqu un
         3: etre contacte | me contacter par telephone | membre de votre equipe | un membre de l equipe
+        3: humain | mis en contact | mettre en contact | technicien humain
     """,
     "faq.response_time": """
         3: delai de reponse | delais de reponse | temps de reponse du support | delai de prise en charge
@@ -34,6 +35,7 @@ LEXICON = {
         1.5: delai* | premiere reponse | garanti* | rapidement | reponse
         3: sous quel delai | quand vais je avoir une reponse | repondre a ma demande | traite* mon ticket
         2: reponse sous | repondre
+        3: a repondre | repondre a | mettez combien de temps a repondre
     """,
     "faq.contact": """
         3: adresse mail | adresse e mail | adresse email | numero de telephone | joindre le support | quelle adresse
@@ -138,6 +140,9 @@ LEXICON = {
     """,
     "hypothetical": """
         1: si mon | si le serveur | si un serveur | si nos | en cas de | en cas d | lorsque | quand un serveur
+    """,
+    "past": """
+        1: la semaine derniere | la semaine passee | le mois dernier | mardi dernier | lundi dernier | mercredi dernier | jeudi dernier | vendredi dernier | samedi dernier | dimanche dernier
     """,
     "tech.outage": """
         2: panne | crash | hors d usage | urgence | urgent

@@ -16,10 +16,12 @@ LEXICON = {
     "human": """
         3: konsultant* | z czlowiekiem | z osoba | zywa osoba | zywym czlowiekiem | z pracownikiem | pracownik* supportu
         3: z botem | nie z botem | operator* | polaczenie z | polaczyc z | polaczyc mnie | przekierowac do
-        3: oddzwon* | telefonicznie | rozmowa telefoniczna | porozmawiac z kims | z kims z supportu
+        3: oddzwon* | rozmowa telefoniczna | porozmawiac z kims | z kims z supportu
+        2: telefonicznie
         3: z kims z obslugi | kontakt z kims | bot nie rozumie | z kims | z obslugi
         2: czlowiek* | pracownik* | porozmawiac | bot
         3: z konsultantem | z czlowiekiem | chce rozmawiac z | polaczyc z konsultantem | prawdziwy czlowiek
+        3: czlowiek*
     """,
     "faq.response_time": """
         3: czas reakcji | czas odpowiedzi | jak szybko | kiedy dostane odpowiedz | kiedy ktos odpowie | zajmuje sie zgloszeniem
@@ -29,6 +31,7 @@ LEXICON = {
         2: odpowiedz* | reakcj* | szybko | gwarantow*
         3: otrzymam odpowiedz | ile czekac | ile trzeba czekac | reagujecie | odpowiedz na zgloszenie
         3: czeka sie na odpowiedz | czekac na odpowiedz
+        3: odpowiedz*
     """,
     "faq.contact": """
         3: adres e mail | adres mailowy | adres email | numer telefonu | infolini* | jak sie skontaktowac | cala dobe
@@ -36,6 +39,8 @@ LEXICON = {
         3: jakie sa kanaly | inny sposob kontaktu | mail do supportu | mailowo | telefon do
         2: kontakt* | skontaktowac | zadzwonic | napisac maila
         3: czy jest telefon | numer do supportu | kontakt telefoniczny | czy mozna zadzwonic | zadzwonic do was
+        2.5: telefonicznie | czy tylko przez | tylko przez
+        2: czy tylko
     """,
     "faq.hours": """
         3: godziny pracy | do ktorej | od ktorej | w jakich godzinach | czynny | czynna | czynne | pracuje dzial
@@ -76,6 +81,7 @@ LEXICON = {
         3: jakie informacje | jakie dane | co podac | co nalezy podac | co powinienem podac | co musze podac
         3: co powinno zawierac | co zawrzec | jakie szczegoly
         2: zglaszajac awari* | zgloszenie awarii | w przypadku awarii | krytyczn* | diagnoz*
+        3: co musze napisac | co napisac | napisac w zgloszeniu | co zawrzec w zgloszeniu
     """,
     "billing.charge": """
         3: dwie faktury | podwojn* | dwukrotn* | dwa razy | pobrano dwa | zla kwota | bledna kwota | bledna faktur*
@@ -101,6 +107,7 @@ LEXICON = {
         2: kredyt* | znizk* | prosba o wyjatek | specjaln* | zawiesz*
         -2: karta kredytowa | karty kredytowej | karta kredytowa
         3: przesuniecie terminu | przesunac termin | niezawiesz* | nie zawieszajcie
+        3: obnizeni* | obnizyc | obnizke
     """,
     "outage": """
         3: nie odpowiada | nie odpowiadaja | niedostepn* | lezy | lezi | offline | nie pinguje | nie moge sie polaczyc
@@ -117,6 +124,9 @@ LEXICON = {
     """,
     "hypothetical": """
         1: jesli | jezeli | w przypadku | gdyby | gdy serwer | kiedy serwer
+    """,
+    "past": """
+        1: w zeszlym tygodniu | w zeszlym miesiacu | w ubieglym tygodniu | w ubieglym miesiacu | z zeszlego tygodnia | z zeszlego miesiaca
     """,
     "tech.outage": """
         2: awari* | pilne | pilna | pilnie | krytyczn*
