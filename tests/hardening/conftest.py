@@ -16,6 +16,8 @@ from chatbot.operations import Operations
 from chatbot.settings import Settings
 from tests.conftest import ChatVisitor
 from tests.servers._common import free_port
+from tests.servers.dovecot import dovecot, dovecot_binary, make_dovecot  # noqa: F401  (real IMAP server)
+from tests.servers.smtp import smtp_server  # noqa: F401  (real SMTP server)
 
 T = TypeVar("T")
 # Limits low enough to reach in a test and no refill to speak of (one token per 100 minutes).
