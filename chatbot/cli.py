@@ -88,8 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"chatbot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
+    from chatbot.logs import configure
+    from chatbot.settings import SECRET_FIELDS
+
+    # One JSON object per line on stderr, secrets masked (the configured values themselves too).
+    configure(settings.log_level, secrets=tuple(str(getattr(settings, f)) for f in SECRET_FIELDS))
     return int(args.run(settings, args))
 
 
