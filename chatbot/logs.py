@@ -29,6 +29,7 @@ _PAIR = re.compile(r"""(?P<key>["']?[\w-]*(?:pass(?:word|wd)?|secret|token|api[_
                    re.I)
 _URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]+)@", re.I)
 _BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.I)
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
@@ -102,15 +103,18 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_text or record.exc_info:
             entry["exception"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        # JSON escapes control characters; these three are line breaks to some readers as well.
+        return json.dumps(entry, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
 
 
-def configure(level: str = "INFO", secrets: tuple[str, ...] = (), stream: TextIO | None = None) -> logging.Handler:
-    """Replace the root logger's handlers with one JSON handler behind the redaction filter."""
+def configure(level: str = "INFO", secrets: tuple[str, ...] = (), stream: TextIO | None = None,
+              logger: logging.Logger | None = None) -> logging.Handler:
+    """Replace the root logger's (or `logger`'s) handlers with one JSON handler behind the
+    redaction filter."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RedactingFilter(secrets))
-    root = logging.getLogger()
+    root = logger or logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
