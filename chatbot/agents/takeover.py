@@ -155,8 +155,7 @@ class Takeover:
         async with self._turn(conversation_id) as s:
             conv, h = await self._held(s, agent, conversation_id)
             self._end(conv, h, "closed", "closed")
-            note = await self._say(s, conv, "system", "notice", gettext(CLOSED, conv.lang or "en", name=agent.name),
-                                   {"closed": True})
+            note = await self._say(s, conv, "system", "closed", gettext(CLOSED, conv.lang or "en", name=agent.name))
         return Done(conversation_id, [note])
 
     async def convert(self, agent: AgentIdentity, conversation_id: str, team: object, priority: object = None,

@@ -88,6 +88,7 @@ CONSOLE = {
     "seen": N_("Seen by the customer"),
     "author_customer": N_("Customer"),
     "author_bot": N_("Assistant"),
+    "author_agent": N_("Support agent"),
     "author_system": N_("Notice"),
     "keyboard_help": N_("Keyboard: Enter sends, Shift+Enter starts a new line, Alt+Q goes to the list, "
                         "Alt+R to the reply box."),

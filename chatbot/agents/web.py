@@ -99,5 +99,7 @@ class AgentWeb:
         page, lang = request.match_info["page"], request.match_info["lang"]
         if page not in PAGES or lang not in LANGUAGES:
             raise web.HTTPNotFound()
+        # The widget runs on other sites' pages too: its texts are public and readable from anywhere.
         return web.json_response({"lang": lang, "texts": page_texts(page, lang)},
-                                 headers={"Cache-Control": "public, max-age=300"})
+                                 headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
+                                          "Cross-Origin-Resource-Policy": "cross-origin"})
