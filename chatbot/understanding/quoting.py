@@ -76,6 +76,7 @@ def strip_quoted(text: str) -> str:
     """The customer's own new text: no quoted reply, no '>' lines, no signature."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
+    has_content = False  # tracked, not recomputed per line: thousands of blank lines stay linear
     for i, raw in enumerate(lines):
         stripped = raw.strip()
         if _is_reply_header(lines, i):
@@ -85,8 +86,8 @@ def strip_quoted(text: str) -> str:
         folded = fold(stripped)
         if _SENT_FROM.search(folded):
             continue
-        has_content = any(x.strip() for x in kept)
         if has_content and (_SIG_DASHES.match(raw.rstrip()) or raw == "-- " or _SIGN_OFF.match(folded)):
             break
         kept.append(raw.rstrip())
+        has_content = has_content or bool(stripped)
     return "\n".join(kept).strip()

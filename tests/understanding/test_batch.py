@@ -64,7 +64,7 @@ def test_sample_accuracy_stays_above_targets(analyzer: Analyzer) -> None:
         assert overall[key]["accuracy"] >= floor, (key, overall[key])
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl"])
 def test_own_sets_accuracy_stays_above_targets(analyzer: Analyzer, name: str) -> None:
     numbers = _score(DATA / name, analyzer)
     overall = numbers["all"]

@@ -1,0 +1,323 @@
+"""Chat load benchmark: the real server driven by real python-socketio clients, and in the same run a
+bare python-socketio echo server as the baseline, so that results are ratios that hold on a noisy
+machine. Everything listens on 127.0.0.1; every phase is bounded in count and time.
+
+    .venv/bin/python bench/chat_load.py                       # 1 process on PostgreSQL, the targets
+    .venv/bin/python bench/chat_load.py --processes 2         # 2 processes, Redis between them
+    .venv/bin/python bench/chat_load.py --db sqlite           # the embedded default
+
+Phases, for the echo server and then for the chatbot:
+
+1. connect  — `--visitors` WebSocket visitors (offering permessage-deflate like a browser); server
+   memory before and after gives KB per idle connection;
+2. sustain  — (chatbot only, after a short warm-up) `--rate` messages/s for `--duration` s, open
+   loop: acknowledgement and reply latency p50/p95/p99, errors;
+3. saturate — `--concurrency` visitors each send their next message as soon as the previous one is
+   answered, for `--saturate` s: turns per second, the pipeline's ceiling. Divided by the echo
+   server's, it is the ratio the issue sets a target for (>= 25 %).
+
+Results go to stdout as a table and, with --json FILE, as JSON. PostgreSQL at CHATBOT_TEST_PG
+(default postgres@127.0.0.1:5432) and Redis at CHATBOT_TEST_REDIS; a fresh database is created and
+dropped for each run. Chat abuse limits are off for the run: every visitor comes from 127.0.0.1.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.scale.cluster import (  # noqa: E402  (the repository root is put on the path first)
+    REDIS_URL, Cluster, ServerProcess, create_database, drop_database, redis_available, server_env,
+)
+
+CORPUS = REPO / "tests" / "data" / "dev.jsonl"
+PHASE_TIMEOUT = 600.0  # no phase may hang the benchmark
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Workers:
+    """The load-generating processes (bench/load_worker.py), each with a share of the visitors."""
+
+    def __init__(self, urls: list[str], visitors: int, count: int, deflate: bool) -> None:
+        share = [visitors // count + (1 if i < visitors % count else 0) for i in range(count)]
+        offsets = [sum(share[:i]) for i in range(count)]
+        self.procs: list[subprocess.Popen[bytes]] = []
+        for n, offset in zip(share, offsets):
+            cmd = [sys.executable, str(REPO / "bench" / "load_worker.py"), "--count", str(n),
+                   "--offset", str(offset), "--corpus", str(CORPUS), "--seed", str(offset + 1)]
+            cmd += [a for url in urls for a in ("--url", url)]
+            if deflate:
+                cmd.append("--deflate")
+            self.procs.append(subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+
+    async def command(self, line: str, split: list[str] | None = None) -> list[dict[str, Any]]:
+        """Send a command to every worker (or, with ``split``, one line each) and gather answers."""
+        lines = split or [line] * len(self.procs)
+
+        def one(proc: subprocess.Popen[bytes], text: str) -> dict[str, Any]:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write((text + "\n").encode())
+            proc.stdin.flush()
+            answer = proc.stdout.readline()
+            if not answer:
+                raise RuntimeError(f"load worker {proc.pid} died")
+            return dict(json.loads(answer))
+
+        return list(await asyncio.wait_for(
+            asyncio.gather(*(asyncio.to_thread(one, p, t) for p, t in zip(self.procs, lines))), PHASE_TIMEOUT))
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(p.pid) for p in self.procs)
+
+    async def close(self) -> None:
+        try:
+            await self.command("quit")
+        except Exception:  # noqa: BLE001 — a dead worker is killed below anyway
+            pass
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=10)
+
+
+def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"acks": [], "replies": [], "errors": 0, "error_samples": []}
+    for r in results:
+        out["acks"] += r.get("acks", [])
+        out["replies"] += r.get("replies", [])
+        out["errors"] += r.get("errors", 0)
+        out["error_samples"] += r.get("error_samples", [])
+    return out
+
+
+def latency(values: list[float]) -> dict[str, float]:
+    return {f"p{p}": round(percentile(values, p) * 1000, 1) for p in (50, 95, 99)} | {
+        "max": round(max(values) * 1000, 1) if values else math.nan}
+
+
+def profile(server: ServerProcess, args: argparse.Namespace, name: str) -> subprocess.Popen[bytes]:
+    """py-spy (installed into the venv by hand, not a dependency) samples the server during the
+    saturation phase; collapsed stacks, one file per process, for `bench/profile_top.py`."""
+    out = args.profile / f"{name.split()[0]}-{server.name}.txt"
+    args.profile.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.pid),
+                             "--duration", str(int(args.saturate)), "--format", "raw", "--output", str(out),
+                             "--rate", "200", "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def run_target(name: str, servers: list[ServerProcess], args: argparse.Namespace,
+                     sustain: bool) -> dict[str, Any]:
+    result: dict[str, Any] = {"target": name, "processes": len(servers)}
+    await asyncio.sleep(1.0)  # let start-up allocations settle before the memory baseline
+    rss_before = sum(s.rss_kb() for s in servers)
+    workers = Workers([s.url for s in servers], args.visitors, args.workers, args.deflate)
+    try:
+        connected = await workers.command("connect")
+        result["connected"] = sum(c["connected"] for c in connected)
+        result["connect_errors"] = sum(c["errors"] for c in connected)
+        await asyncio.sleep(3.0)
+        rss_after = sum(s.rss_kb() for s in servers)
+        result["rss_before_mb"] = round(rss_before / 1024, 1)
+        result["rss_idle_mb"] = round(rss_after / 1024, 1)
+        result["kb_per_idle_connection"] = round((rss_after - rss_before) / max(1, result["connected"]), 1)
+        print(f"[{name}] {result['connected']} visitors connected, "
+              f"{result['kb_per_idle_connection']} KB per idle connection", flush=True)
+
+        if sustain:
+            per = args.rate / args.workers
+            if args.warmup > 0:
+                await workers.command(f"sustain {per} {args.warmup}")
+            cpu0 = sum(s.cpu_seconds() for s in servers)
+            wall0 = time.perf_counter()
+            merged = merge(await workers.command(f"sustain {per} {args.duration}"))
+            wall = time.perf_counter() - wall0
+            cpu = sum(s.cpu_seconds() for s in servers) - cpu0
+            sent = int(per * args.duration) * args.workers
+            result["sustain"] = {
+                "rate": args.rate, "seconds": args.duration, "sent": sent,
+                "answered": len(merged["replies"]), "errors": merged["errors"],
+                "error_samples": merged["error_samples"][:5],
+                "ack_ms": latency(merged["acks"]), "reply_ms": latency(merged["replies"]),
+                "server_cpu_percent": round(100 * cpu / wall, 1),
+                "server_cpu_ms_per_message": round(1000 * cpu / max(1, sent), 2),
+            }
+            s = result["sustain"]
+            print(f"[{name}] sustain {args.rate}/s x {args.duration}s: ack p99 {s['ack_ms']['p99']} ms, "
+                  f"reply p99 {s['reply_ms']['p99']} ms, errors {s['errors']}", flush=True)
+
+        per_worker = max(1, args.concurrency // args.workers)
+        cpu0, wcpu0 = sum(s.cpu_seconds() for s in servers), workers.cpu()
+        profilers = [profile(s, args, name) for s in servers] if args.profile else []
+        raw = await workers.command(f"saturate {per_worker} {args.saturate}")
+        for prof in profilers:
+            prof.wait(timeout=60)
+        cpu = sum(s.cpu_seconds() for s in servers) - cpu0
+        merged = merge(raw)
+        turns = sum(r["turns"] for r in raw)
+        seconds = max(r["seconds"] for r in raw)
+        result["saturate"] = {
+            "concurrency": per_worker * args.workers, "seconds": round(seconds, 1), "turns": turns,
+            "turns_per_second": round(turns / seconds, 1), "errors": merged["errors"],
+            "error_samples": merged["error_samples"][:5],
+            "ack_ms": latency(merged["acks"]), "reply_ms": latency(merged["replies"]),
+            "server_cpu_percent": round(100 * cpu / seconds, 1),
+            "server_cpu_ms_per_turn": round(1000 * cpu / max(1, turns), 2),
+            "load_generator_cpu_percent": round(100 * (workers.cpu() - wcpu0) / seconds, 1),
+        }
+        s = result["saturate"]
+        print(f"[{name}] saturate: {s['turns_per_second']} turns/s, server CPU {s['server_cpu_ms_per_turn']} ms/turn, "
+              f"errors {s['errors']}", flush=True)
+        result["rss_end_mb"] = round(sum(x.rss_kb() for x in servers) / 1024, 1)
+    finally:
+        await workers.close()
+    return result
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "loadavg_at_start": os.getloadavg()},
+        "settings": {k: v for k, v in vars(args).items() if k != "json"},
+    }
+    with tempfile.TemporaryDirectory(prefix="chat-load-") as tmp:
+        work = Path(tmp)
+        if not args.skip_echo:
+            echo = ServerProcess(dict(os.environ), work, "echo")
+            echo.command = [sys.executable, str(REPO / "bench" / "echo_server.py"), "--port", str(echo.port),
+                            *(["--deflate"] if args.echo_deflate else [])]
+            echo.start()
+            try:
+                echo.wait_ready()
+                report["echo"] = await run_target("echo", [echo], args, sustain=args.echo_sustain)
+            finally:
+                echo.stop()
+
+        if args.db == "postgresql":
+            database_url = await create_database("chatbot_bench")
+        else:
+            from chatbot.migrate import upgrade
+
+            database_url = f"sqlite+aiosqlite:///{work / 'bench.sqlite3'}"
+            await upgrade(database_url)
+        redis = ""
+        if args.processes > 1:
+            problem = await redis_available()
+            if problem:
+                raise SystemExit(f"several processes need Redis: {problem}")
+            redis = REDIS_URL
+        limits_off = {"CHATBOT_CHAT_MESSAGES_PER_MINUTE": "0", "CHATBOT_CHAT_ADDRESS_MESSAGES_PER_MINUTE": "0",
+                      "CHATBOT_CHAT_CONNECTIONS_PER_MINUTE": "0"}
+        cluster = Cluster(database_url, work, args.processes, redis_url=redis, **limits_off)
+        if args.server_env:
+            for s in cluster.servers:
+                s.env.update(dict(kv.split("=", 1) for kv in args.server_env))
+        try:
+            cluster.start()
+            report["chatbot"] = await run_target(f"chatbot x{args.processes} ({args.db})", cluster.servers,
+                                                 args, sustain=True)
+            for s in cluster.servers:
+                if not s.alive():
+                    report["chatbot"]["crashed"] = s.log_tail()
+        finally:
+            cluster.stop()
+            if args.db == "postgresql":
+                await drop_database(database_url)
+    if "echo" in report:
+        echo_tps = report["echo"]["saturate"]["turns_per_second"]
+        report["ratio_to_echo"] = round(report["chatbot"]["saturate"]["turns_per_second"] / echo_tps, 3)
+    report["loadavg_at_end"] = os.getloadavg()
+    return report
+
+
+def table(report: dict[str, Any]) -> str:
+    rows = ["| | " + " | ".join(k for k in ("echo", "chatbot") if k in report) + " |",
+            "|---|" + "---|" * sum(k in report for k in ("echo", "chatbot"))]
+
+    def row(label: str, get: Any) -> None:
+        cells = []
+        for k in ("echo", "chatbot"):
+            if k in report:
+                try:
+                    cells.append(str(get(report[k])))
+                except KeyError:
+                    cells.append("—")
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    row("processes", lambda r: r["processes"])
+    row("visitors connected (errors)", lambda r: f"{r['connected']} ({r['connect_errors']})")
+    row("KB per idle connection", lambda r: r["kb_per_idle_connection"])
+    row("RSS idle, MB", lambda r: r["rss_idle_mb"])
+    row("sustained msg/s × s", lambda r: f"{r['sustain']['rate']} × {r['sustain']['seconds']}")
+    row("ack p50/p95/p99 ms", lambda r: "/".join(str(r["sustain"]["ack_ms"][p]) for p in ("p50", "p95", "p99")))
+    row("reply p50/p95/p99 ms",
+        lambda r: "/".join(str(r["sustain"]["reply_ms"][p]) for p in ("p50", "p95", "p99")))
+    row("sustained errors", lambda r: r["sustain"]["errors"])
+    row("server CPU % sustained", lambda r: r["sustain"]["server_cpu_percent"])
+    row("saturation turns/s", lambda r: r["saturate"]["turns_per_second"])
+    row("saturation reply p99 ms", lambda r: r["saturate"]["reply_ms"]["p99"])
+    row("server CPU ms per turn", lambda r: r["saturate"]["server_cpu_ms_per_turn"])
+    row("load generator CPU %", lambda r: r["saturate"]["load_generator_cpu_percent"])
+    row("saturation errors", lambda r: r["saturate"]["errors"])
+    if "ratio_to_echo" in report:
+        rows.append(f"\nratio of saturation throughput to the bare echo: **{report['ratio_to_echo']:.1%}**")
+    return "\n".join(rows)
+
+
+def parse() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--processes", type=int, default=1)
+    p.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
+    p.add_argument("--visitors", type=int, default=1000)
+    p.add_argument("--rate", type=float, default=200.0, help="messages per second, sustained phase")
+    p.add_argument("--duration", type=float, default=60.0, help="seconds of the sustained phase")
+    p.add_argument("--warmup", type=float, default=5.0, help="seconds at --rate before measuring")
+    p.add_argument("--saturate", type=float, default=20.0, help="seconds of the saturation phase")
+    p.add_argument("--concurrency", type=int, default=100, help="closed-loop visitors when saturating")
+    p.add_argument("--workers", type=int, default=2, help="load-generating processes")
+    p.add_argument("--no-deflate", dest="deflate", action="store_false",
+                   help="clients do not offer permessage-deflate (browsers do)")
+    p.add_argument("--skip-echo", action="store_true")
+    p.add_argument("--echo-sustain", action="store_true", help="run the sustained phase on the echo too")
+    p.add_argument("--echo-deflate", action="store_true", help="echo keeps engineio's default compression")
+    p.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                   help="extra environment for the chatbot processes")
+    p.add_argument("--json", type=Path, help="also write the full results here")
+    p.add_argument("--profile", type=Path, metavar="DIR", help="py-spy the servers while saturating")
+    args = p.parse_args()
+    if args.processes < 1 or args.workers < 1 or args.visitors < args.concurrency:
+        p.error("need processes >= 1, workers >= 1 and visitors >= concurrency")
+    return args
+
+
+if __name__ == "__main__":
+    arguments = parse()
+    final = asyncio.run(main(arguments))
+    print(table(final))
+    if arguments.json:
+        arguments.json.write_text(json.dumps(final, indent=2))
