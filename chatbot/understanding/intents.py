@@ -74,7 +74,7 @@ def _scores(found: list[tuple[dict[Entry, int], float]], lang: str) -> tuple[dic
                 current = strongest.get(key)
                 # the strongest phrase starting on a word counts; a negative phrase (a correction
                 # such as "credit card") overrides positive ones there
-                if current is None or (weight < 0 <= current) or abs(weight) > abs(current) and (weight < 0) == (current < 0):
+                if current is None or (weight < 0, abs(weight)) > (current < 0, abs(current)):
                     strongest[key] = weight
     # Evidence saturates: the strongest _TOP_K phrases of an intent count, so that a question naming
     # many parts ("replace a faulty RAM stick in my dedicated server") does not outweigh its question.
