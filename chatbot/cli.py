@@ -1,4 +1,4 @@
-"""The `chatbot` command: serve, db upgrade, demo, analyze, score."""
+"""The `chatbot` command: serve, db upgrade, demo, analyze, score, agents, customers, sla."""
 from __future__ import annotations
 
 import argparse
@@ -78,6 +78,11 @@ def parser() -> argparse.ArgumentParser:
     from chatbot.agents.cli import register as register_agents
 
     register_agents(sub)  # chatbot agents add|list
+    from chatbot.customers_import import register as register_customers
+    from chatbot.sla_report import register as register_sla
+
+    register_customers(sub)  # chatbot customers import FILE
+    register_sla(sub)  # chatbot sla report --since …
     return p
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -76,6 +76,7 @@ class SlaScheduler:
         self.poll = timedelta(seconds=poll_seconds)
         self.batch = batch
         self.last_pass: datetime | None = None
+        self._begun = self._finished = 0  # passes, for ``passed``
         self._wake = asyncio.Event()
         self._passes = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
@@ -119,6 +120,7 @@ class SlaScheduler:
     async def _run(self) -> None:
         while True:
             self._wake.clear()  # before reading: a change during the pass triggers another one
+            self._begun += 1
             now = self.clock.now()
             try:
                 next_at = await self.run_pass(now)
@@ -126,14 +128,21 @@ class SlaScheduler:
                 log.exception("SLA pass failed")
                 next_at = now + timedelta(seconds=5)
             async with self._passes:
-                self.last_pass = now
+                self.last_pass, self._finished = now, self._finished + 1
                 self._passes.notify_all()
             await self.clock.sleep_until(min(next_at or now + self.poll, now + self.poll), self._wake)
 
-    async def passed(self, at: datetime) -> None:
-        """Wait until a pass that began at or after ``at`` has finished (tests and tools)."""
-        async with self._passes:
-            await self._passes.wait_for(lambda: self.last_pass is not None and self.last_pass >= at)
+    def passed(self, at: datetime) -> Awaitable[None]:
+        """Wait until a pass that began after this call, looking at ``at`` or later, has finished
+        (tests and tools: what was committed before the call has been seen). The count is taken
+        now, synchronously, so a pass that starts before the caller first awaits still counts."""
+        begun = self._begun
+
+        async def wait() -> None:
+            async with self._passes:
+                await self._passes.wait_for(
+                    lambda: self._finished > begun and self.last_pass is not None and self.last_pass >= at)
+        return wait()
 
     # -- one pass ------------------------------------------------------------------------------
     async def run_pass(self, now: datetime) -> datetime | None:
