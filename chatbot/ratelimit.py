@@ -84,6 +84,9 @@ class ChatLimits:
         self.messages_by_connection = TokenBuckets(per_connection, clock)
         self.messages_by_address = TokenBuckets(per_address, clock)
         self.connections_by_address = TokenBuckets(connections, clock)
+        # "typing"/"read" signals: the widget sends one every few seconds at most; each one fans out
+        # to the agent consoles, so a script sending thousands must not reach them.
+        self.signals_by_connection = TokenBuckets(Rate(60, 20) if not per_connection.unlimited else Rate(0, 1), clock)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = time.monotonic) -> ChatLimits:
@@ -113,8 +116,12 @@ class ChatLimits:
         self.messages_by_address.take(address)
         return True
 
+    def signal_allowed(self, connection: str) -> bool:
+        return self.signals_by_connection.allow(connection)
+
     def disconnected(self, connection: str) -> None:
         self.messages_by_connection.forget(connection)
+        self.signals_by_connection.forget(connection)
 
 
 def parse_networks(value: str) -> Networks:

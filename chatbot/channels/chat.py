@@ -88,7 +88,11 @@ class ChatNamespace(socketio.AsyncNamespace):
             return self._error(sid, ChatError("unknown_event", event=str(event)[:50]))
         if event in ("message", "history", "typing", "read") and len(args) < 2:
             args = (sid, None)
+        if self._forged(event, sid):
+            return self._error(sid, ChatError("unknown_event", event=event))
         if event in ("message", "history") and not self._allowed(sid):
+            return self._error(sid, ChatError("rate_limited"))
+        if event in ("typing", "read") and self.limits and not self.limits.signal_allowed(str(sid)):
             return self._error(sid, ChatError("rate_limited"))
         try:
             return await super().trigger_event(event, *args)
@@ -101,6 +105,17 @@ class ChatNamespace(socketio.AsyncNamespace):
     def _error(self, sid: str | None, exc: ChatError) -> dict[str, Any]:
         lang = self._lang(sid) if sid else "en"
         return {"error": {"code": exc.code, "message": gettext(ERRORS[exc.code], lang, **exc.params)}}
+
+    def _forged(self, event: str, sid: Any) -> bool:
+        """Socket.IO lets a client send an ordinary event *named* "connect" or "disconnect", which
+        would run those handlers with data of its choosing (a forged environ and address, a reset of
+        its limits). The real connect comes once, before the sid has a session; the real disconnect
+        comes after the server stopped counting the sid as connected."""
+        if event == "connect":
+            return sid in self._sessions
+        if event == "disconnect":
+            return bool(self.server.manager.is_connected(sid, self.namespace))
+        return False
 
     def _allowed(self, sid: str | None) -> bool:
         info = self._sessions.get(sid or "")
@@ -139,7 +154,8 @@ class ChatNamespace(socketio.AsyncNamespace):
             "locale": locale,
             "lang": lang,
             "accept_language": environ.get("HTTP_ACCEPT_LANGUAGE"),
-            "customer_ref": str(auth["customer_id"])[:64] if auth.get("customer_id") is not None else None,
+            "customer_ref": (str(auth["customer_id"]).replace("\x00", "")[:64]
+                             if auth.get("customer_id") is not None else None),
             "signature": str(auth.get("customer_hash") or "")[:128] or None,
             "address": address,
         }
@@ -183,13 +199,14 @@ class ChatNamespace(socketio.AsyncNamespace):
     def _inbound(self, info: dict[str, Any], data: Any) -> InboundMessage:
         if not isinstance(data, dict) or "text" not in data or not isinstance(data["text"], str):
             raise ChatError("invalid_payload")
-        text = data["text"].strip()
+        text = data["text"].replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
         if not text:
             raise ChatError("empty_text")
         if len(text) > self.max_chars:
             raise ChatError("text_too_long", limit=self.max_chars)
         client_id = data.get("client_id")
-        if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= 64):
+        if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= 64
+                                      or not client_id.isprintable()):
             raise ChatError("invalid_client_id")
         return InboundMessage(
             channel="chat", conversation_id=info["conversation_id"], text=text, received_at=utcnow(),
