@@ -8,6 +8,7 @@ console's powers at once, not at the next reconnect.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -36,6 +37,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         self.auth, self.queue, self.takeover, self.teams = auth, queue, takeover, teams
         self._tokens: dict[str, str] = {}  # sid -> session token, this process's connections only
         self._watching: dict[str, str] = {}  # sid -> the conversation its console shows
+        self._tasks: set[asyncio.Task[None]] = set()  # strong references until each ends
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         if event in ("connect", "disconnect"):
@@ -45,8 +47,7 @@ class AgentNamespace(socketio.AsyncNamespace):
             return {"error": {"code": "unknown_event", "params": {"event": str(event)[:50]}}}
         agent = await self.auth.agent_for(self._tokens.get(sid))
         if agent is None:
-            await self.emit("session_expired", {}, to=sid)
-            await self.disconnect(sid)
+            await self._expire(sid)
             return {"error": {"code": "unauthorized", "params": {}}}
         data = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
         try:
@@ -56,6 +57,23 @@ class AgentNamespace(socketio.AsyncNamespace):
         except Exception:
             log.exception("agent event %s failed", event)
             return {"error": {"code": "internal", "params": {}}}
+
+    async def _expire(self, sid: str) -> None:
+        """The session is over: nothing more reaches this connection, and it is closed once the
+        refusal has been answered (closing first would swallow the answer)."""
+        for room in self.rooms(sid):
+            if room != sid:
+                await self.leave_room(sid, room)
+        self._tokens.pop(sid, None)
+        await self.emit("session_expired", {}, to=sid)
+
+        async def close_soon() -> None:
+            await asyncio.sleep(1)
+            await self.disconnect(sid)
+
+        task = asyncio.create_task(close_soon())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None

@@ -77,3 +77,118 @@ async def test_two_agents_taking_at_once_exactly_one_wins_and_the_other_is_told_
     await v.settle()
     assert len([m for m in v.messages() if m["author"] == "system"]) == 1, "the visitor sees one person join"
     assert winner_name in joined[0]["text"]
+
+
+async def test_hand_back_convert_and_close_are_told_to_the_visitor_in_their_language(
+        visitor: Any, console: Any, sessions: Any) -> None:
+    from chatbot.models import Ticket
+
+    anna = await console()
+    v = await hand_off_polish_visitor(visitor)
+    cid = v.session["conversation_id"]
+    assert (await anna.call("take", {"conversation_id": cid}))["ok"]
+    assert (await anna.call("hand_back", {"conversation_id": cid}))["ok"]
+    await v.wait_for(lambda: any("asystentowi" in m["text"] for m in v.messages("notice")))
+    await v.say("dziękuję")  # the bot speaks again
+    await v.wait_for(lambda: any(m["author"] == "bot" and "Nie ma za co" in m["text"] for m in v.messages()))
+
+    assert (await anna.call("take", {"conversation_id": cid}))["ok"], "an agent may take a chat from the bot"
+    converted = await anna.call("convert", {"conversation_id": cid, "team": "billing", "note": "Zwrot za fakturę"})
+    assert converted["ok"] and converted["ticket"]["team"] == "billing"
+    await v.wait_for(lambda: bool(v.tickets()))
+    ticket_msg = v.messages("ticket")[-1]
+    assert converted["ticket"]["number"] in ticket_msg["text"] and "zespół ds. rozliczeń" in ticket_msg["text"]
+    async with sessions() as s:
+        ticket = await s.scalar(select(Ticket).where(Ticket.conversation_id == cid))
+    assert ticket.team == "billing" and ticket.department == "billing" and ticket.summary == "Zwrot za fakturę"
+
+    assert (await anna.call("take", {"conversation_id": cid}))["ok"]
+    assert (await anna.call("close", {"conversation_id": cid}))["ok"]
+    await v.wait_for(lambda: bool(v.messages("closed")))
+    assert "zamyka rozmowę" in v.messages("closed")[0]["text"]
+    queue = (await anna.call("queue"))["conversations"]
+    assert [e["section"] for e in queue if e["conversation_id"] == cid] == ["bot"], "back among the bot's chats"
+
+
+async def test_only_the_holder_writes_and_typing_and_reading_reach_the_other_side(visitor: Any, console: Any) -> None:
+    anna = await console()
+    bruno = await console(name="Bruno Lefèvre", email="bruno@introserv.com")
+    v = await hand_off_polish_visitor(visitor)
+    cid = v.session["conversation_id"]
+    typing: list[Any] = []
+    reads: list[Any] = []
+    v.client.on("typing", lambda d: typing.append(d), namespace="/chat")
+    v.client.on("read", lambda d: reads.append(d), namespace="/chat")
+    assert (await anna.call("send", {"conversation_id": cid, "text": "hej"}))["error"]["code"] == "not_taken"
+    await anna.call("take", {"conversation_id": cid})
+    refused = await bruno.call("send", {"conversation_id": cid, "text": "hej"})
+    assert refused["error"] == {"code": "held_by_other", "params": {"name": "Anna Nowak"}}
+    assert (await bruno.call("take", {"conversation_id": cid}))["error"]["code"] == "already_taken"
+
+    await anna.call("open", {"conversation_id": cid})
+    await anna.call("typing", {"conversation_id": cid, "typing": True})
+    await v.wait_for(lambda: bool(typing))
+    assert typing[0] == {"author": "agent", "name": "Anna Nowak", "typing": True}
+    await v.client.call("typing", {"typing": True}, namespace="/chat")
+    await anna.wait_for(lambda: bool(anna.of("conversation.typing")))
+    assert anna.of("conversation.typing")[0] == {"conversation_id": cid, "typing": True}
+
+    sent = await anna.call("send", {"conversation_id": cid, "text": "Czy serwer już działa?"})
+    await v.client.call("read", {"up_to": sent["message"]["id"]}, namespace="/chat")
+    await anna.wait_for(lambda: bool(anna.of("conversation.read")))
+    assert anna.of("conversation.read")[0]["up_to"] == sent["message"]["id"]
+    await anna.call("read", {"conversation_id": cid, "up_to": sent["message"]["id"] - 1})
+    await v.wait_for(lambda: bool(reads))
+    assert reads[0] == {"author": "agent", "up_to": sent["message"]["id"] - 1}
+
+
+async def test_the_queue_puts_high_priority_first_then_the_earliest_due(console: Any, sessions: Any) -> None:
+    from datetime import timedelta
+
+    from chatbot.agents.models import Handoff
+    from chatbot.db import utcnow
+    from chatbot.models import Conversation
+
+    now = utcnow()
+    async with sessions() as s, s.begin():
+        for cid, priority, minutes_ago in (("old-regular", "regular", 8), ("new-high", "high", 1),
+                                           ("new-regular", "regular", 2), ("old-high", "high", 5)):
+            s.add(Conversation(id=cid, channel="chat", status="waiting", lang="en", state={}))
+            await s.flush()
+            asked = now - timedelta(minutes=minutes_ago)
+            s.add(Handoff(conversation_id=cid, reason="asked", priority=priority, requested_at=asked,
+                          due_at=asked + timedelta(minutes=10)))
+    anna = await console()
+    waiting = [e for e in (await anna.call("queue"))["conversations"] if e["section"] == "waiting"]
+    assert [e["conversation_id"] for e in waiting] == ["old-high", "new-high", "old-regular", "new-regular"]
+    assert not any(e["overdue"] for e in waiting)
+
+
+async def test_the_console_needs_a_live_session(server: str, console: Any, sessions: Any) -> None:
+    import socketio
+
+    from chatbot.agents.models import AgentSession
+
+    stranger = socketio.AsyncClient(reconnection=False)
+    refused: list[Any] = []
+    stranger.on("disconnect", lambda *a: refused.append(True), namespace="/agent")
+    try:
+        await stranger.connect(server, namespaces=["/agent"], auth={"token": "forged"}, transports=["websocket"])
+        for _ in range(100):  # the server accepts the handshake, then closes the namespace at once
+            if refused:
+                break
+            await asyncio.sleep(0.05)
+        assert refused and "/agent" not in stranger.namespaces, "a forged token gets no console"
+    except socketio.exceptions.ConnectionError:
+        pass  # refused outright: as good
+    finally:
+        await stranger.disconnect()
+
+    anna = await console()
+    assert "conversations" in await anna.call("queue")
+    async with sessions() as s, s.begin():  # the session ends (expiry, logout elsewhere)
+        for row in (await s.scalars(select(AgentSession))).all():
+            await s.delete(row)
+    answer = await anna.call("queue")
+    assert answer["error"]["code"] == "unauthorized"
+    await anna.wait_for(lambda: bool(anna.of("session_expired")))
