@@ -93,7 +93,9 @@ class ForwardedVisitor(ChatVisitor):
         headers = {"X-Forwarded-For": self.address} if self.address else {}
         await self.client.connect(self.base_url, namespaces=["/chat"], auth=auth or None, headers=headers,
                                   transports=["websocket"], wait=wait, wait_timeout=10)
-        await self.wait_for(lambda: bool(self.session) or any(n == "error" for n, _ in self.events))
+        # A refused connection ends with an error and no session; an invalid token with both.
+        await self.wait_for(lambda: bool(self.session) or any(
+            n == "disconnect" or (n == "error" and d.get("code") == "rate_limited") for n, d in self.events))
 
     async def call(self, event: str, data: Any = None) -> Any:
         return await self.client.call(event, data, namespace="/chat", timeout=10)
