@@ -3,7 +3,8 @@ ones held by people, and the live ones still with the bot (an agent may step in 
 
 Ordering follows the provider's promise: high-priority requests are handled first ("Les tickets
 hautement prioritaires sont traités en priorité"), and within a priority the conversation whose
-first human response is due soonest comes first.
+first human response is due soonest comes first: the handoff's own due time (request + 10 minutes)
+or, when the conversation has a ticket, the SLA engine's first-response clock if that is earlier.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from chatbot.agents.auth import AgentIdentity
 from chatbot.agents.models import Agent, Handoff
 from chatbot.db import utcnow
 from chatbot.models import Conversation, Customer, Message, Ticket
+from chatbot.sla_clocks import BREACHED, RUNNING, SlaClock
 from chatbot.tickets import OPEN_STATUSES
 
 LIVE_WITH_BOT = timedelta(minutes=30)  # a bot conversation silent for longer is over
@@ -72,6 +74,10 @@ class Queue:
         for t in (await s.scalars(select(Ticket).where(Ticket.conversation_id.in_(ids),
                                                        Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id))).all():
             tickets[t.conversation_id] = t  # the newest open ticket wins
+        sla_due = dict((await s.execute(
+            select(SlaClock.conversation_id, func.min(SlaClock.due_at)).where(
+                SlaClock.conversation_id.in_(ids), SlaClock.kind == "first_response",
+                SlaClock.status.in_((RUNNING, BREACHED)), SlaClock.due_at.is_not(None)).group_by(SlaClock.conversation_id))).all())
         agent_ids = {h.agent_id for h in handoffs.values() if h.agent_id is not None}
         names = dict((await s.execute(select(Agent.id, Agent.name).where(Agent.id.in_(agent_ids)))).all())
         last_ids = select(func.max(Message.id)).where(Message.conversation_id.in_(ids)).group_by(Message.conversation_id)
@@ -79,6 +85,8 @@ class Queue:
         out = []
         for conv in convs:
             h, ticket, msg = handoffs.get(conv.id), tickets.get(conv.id), last.get(conv.id)
+            due = None if h is None or h.taken_at is not None else min(
+                [h.due_at, *([sla_due[conv.id]] if conv.id in sla_due else [])])
             section = ("bot" if h is None else "waiting" if h.agent_id is None
                        else "mine" if h.agent_id == viewer.id else "others")
             out.append({
@@ -91,24 +99,24 @@ class Queue:
                 "reason": h.reason if h else None,
                 "priority": h.priority if h else (ticket.priority if ticket else "regular"),
                 "requested_at": h.requested_at.isoformat() if h else None,
-                "due_at": h.due_at.isoformat() if h and h.taken_at is None else None,
-                "overdue": bool(h and h.taken_at is None and h.due_at <= now),
+                "due_at": due.isoformat() if due else None,
+                "overdue": bool(due and due <= now),
                 "holder": None if h is None or h.agent_id is None else {"id": h.agent_id, "name": names.get(h.agent_id)},
                 "visitor_read_id": h.visitor_read_id if h else None,
                 "last_message": None if msg is None else {"author": msg.author, "kind": msg.kind,
                                                           "text": msg.text[:PREVIEW_CHARS],
                                                           "created_at": msg.created_at.isoformat()},
                 "updated_at": conv.updated_at.isoformat(),
-                "_sort": self._sort_key(section, h, conv),
+                "_sort": self._sort_key(section, h, conv, due),
             })
         out.sort(key=lambda e: e.pop("_sort"))
         return out
 
     @staticmethod
-    def _sort_key(section: str, h: Handoff | None, conv: Conversation) -> tuple[Any, ...]:
+    def _sort_key(section: str, h: Handoff | None, conv: Conversation, due: datetime | None) -> tuple[Any, ...]:
         rank = SECTIONS.index(section)
-        if h is not None and section == "waiting":
-            return (rank, h.priority != "high", h.due_at.timestamp())
+        if h is not None and due is not None:
+            return (rank, h.priority != "high", due.timestamp())
         if h is not None:
             return (rank, False, (h.taken_at or h.requested_at).timestamp())
         return (rank, False, -conv.updated_at.timestamp())  # the liveliest bot conversation first

@@ -147,7 +147,8 @@ async def test_the_queue_puts_high_priority_first_then_the_earliest_due(console:
 
     from chatbot.agents.models import Handoff
     from chatbot.db import utcnow
-    from chatbot.models import Conversation
+    from chatbot.models import Conversation, Ticket
+    from chatbot.sla_clocks import SlaClock
 
     now = utcnow()
     async with sessions() as s, s.begin():
@@ -158,10 +159,23 @@ async def test_the_queue_puts_high_priority_first_then_the_earliest_due(console:
             asked = now - timedelta(minutes=minutes_ago)
             s.add(Handoff(conversation_id=cid, reason="asked", priority=priority, requested_at=asked,
                           due_at=asked + timedelta(minutes=10)))
+        # The SLA engine's first-response clock of a ticket counts when it is due before the handoff's.
+        s.add(Conversation(id="ticketed", channel="chat", status="waiting", lang="fr", state={}))
+        await s.flush()
+        ticket = Ticket(conversation_id="ticketed", channel="chat", intent="tech.config", department="technical",
+                        team="sysadmins", priority="regular", received_at=now - timedelta(minutes=12))
+        s.add(ticket)
+        await s.flush()
+        s.add(Handoff(conversation_id="ticketed", reason="asked", priority="regular", requested_at=now,
+                      due_at=now + timedelta(minutes=10)))
+        s.add(SlaClock(ticket_id=ticket.id, conversation_id="ticketed", kind="first_response", channel="chat",
+                       team="sysadmins", priority="regular", status="running", started_at=ticket.received_at,
+                       due_at=ticket.received_at + timedelta(minutes=10)))
     anna = await console()
     waiting = [e for e in (await anna.call("queue"))["conversations"] if e["section"] == "waiting"]
-    assert [e["conversation_id"] for e in waiting] == ["old-high", "new-high", "old-regular", "new-regular"]
-    assert not any(e["overdue"] for e in waiting)
+    assert [e["conversation_id"] for e in waiting] == ["old-high", "new-high", "ticketed", "old-regular",
+                                                       "new-regular"]
+    assert [e["overdue"] for e in waiting] == [False, False, True, False, False]
 
 
 async def test_the_console_needs_a_live_session(server: str, console: Any, sessions: Any) -> None:
