@@ -65,11 +65,10 @@ def guard_account_requests() -> Step:
             return
         if not about_an_account(a, turn.flow.flow):
             return
-        lines = [NOT_IDENTIFIED, HOW_TO_ASK]
+        # Someone locked out of the client area can only use the registered address.
+        lines = [NOT_IDENTIFIED, ACCESS_HOW_TO if a.intent == "account.access" else HOW_TO_ASK]
         if a.intent == "tech.outage" or a.total_outage:
             lines.append(OUTAGE_HOW_TO)
-        if a.intent == "account.access":
-            lines.append(ACCESS_HOW_TO)
         lines.append(GENERAL_STILL)
         await turn.say_text(" ".join(gettext(line, turn.lang) for line in lines))
         raise EndTurn("account request from an unverified sender")

@@ -37,15 +37,20 @@ def authentication_failed(results: tuple[str, ...], trusted_server: str | None =
     """True when the receiving server says DMARC failed, or both SPF and DKIM failed.
 
     Anyone can write an Authentication-Results header into a mail. With ``trusted_server`` (our
-    receiving server's authserv-id, CHATBOT_TRUSTED_AUTHSERV_ID) only its headers count. Without it
-    nobody's "pass" can be believed, so any failure found counts and a forged "pass" cannot hide a
-    real failure. SPF or DKIM results other than pass (none, neutral, softfail, errors) are not a
-    success; DMARC fails only on "fail" ("none" means the domain publishes no policy)."""
+    receiving server's authserv-id, CHATBOT_TRUSTED_AUTHSERV_ID) only its headers count, and a mail
+    it did not check at all counts as failed: our server stamps every mail it receives, so a missing
+    verdict means the mail did not come the way customers' mail comes. Without it nobody's "pass"
+    can be believed, so any failure found counts and a forged "pass" cannot hide a real failure.
+    SPF or DKIM results other than pass (none, neutral, softfail, errors) are not a success; DMARC
+    fails only on "fail" ("none" means the domain publishes no policy)."""
     passed: set[str] = set()
     failed: set[str] = set()
-    for header in results:
-        if trusted_server and authserv_id(header) != trusted_server.strip().lower():
-            continue
+    ours = [h for h in results if authserv_id(h) == trusted_server.strip().lower()] if trusted_server else None
+    if ours is not None and not ours:
+        return True
+    # Our server prepends its header, so the topmost one of its id is its own; one below it with
+    # the same id was written by the sender (RFC 8601 asks servers to remove those, not all do).
+    for header in results if ours is None else ours[:1]:
         for method, result in _RESULT.findall(header):
             method, result = method.lower(), result.lower()
             if result == "pass":

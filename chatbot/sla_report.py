@@ -111,7 +111,8 @@ def duration(seconds: float | None) -> str:
 
 
 def render(lines: list[Line], since: datetime, until: datetime) -> str:
-    head = (f"SLA report for requests that arrived from {since.isoformat()} to {until.isoformat()}\n\n"
+    head = (f"SLA report for requests that arrived from {since.isoformat(timespec='seconds')} "
+            f"to {until.isoformat(timespec='seconds')}\n\n"
             f"{'channel':8} {'team':11} {'clock':16} {'within promise':>16} {'late':>5} {'open':>5} "
             f"{'p50':>11} {'p95':>11}")
     if not lines:

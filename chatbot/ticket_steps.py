@@ -16,14 +16,13 @@ def customer_answered(identity_secret: str, trusted_authserv_id: str | None = No
     (the verify-identity step comes after the agent-holds step, which ends the turn)."""
 
     async def step(turn: Turn) -> None:
-        verified = turn.verified
+        ticket = await open_ticket_for(turn.session, turn.conv.id)
+        if ticket is None or ticket.status != "waiting":
+            return
+        customer, verified = turn.customer, turn.verified
         sender = turn.inbound.sender
         if sender.customer_ref is not None or sender.address is not None:
             customer, verified = await identify(turn.session, sender, identity_secret, trusted_authserv_id)
-            verified = verified and customer is not None and customer.id == turn.conv.customer_id
-        if not verified:
-            return
-        ticket = await open_ticket_for(turn.session, turn.conv.id)
-        if ticket is not None and ticket.status == "waiting":
+        if verified and customer is not None and customer.id == ticket.customer_id:
             await set_status(turn.session, ticket, "open", "customer", at=turn.inbound.received_at)
     return step
