@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from chatbot.db import utcnow
 from chatbot.messages import InboundMessage, OutboundMessage
@@ -33,6 +35,18 @@ def to_outbound(m: Message) -> OutboundMessage:
     )
 
 
+_DUP = aliased(Message)
+# Built once: constructing this statement costs more CPU than running it. A NULL client_id never
+# matches, so a message without one is never a duplicate.
+_LOCKED = (
+    select(Conversation.id, _DUP.id, _DUP.created_at,
+           exists().where(Message.conversation_id == Conversation.id, Message.author == "customer"))
+    .outerjoin(_DUP, and_(_DUP.conversation_id == Conversation.id, _DUP.client_id == bindparam("client_id")))
+    .where(Conversation.id == bindparam("conversation_id"))
+    .with_for_update(key_share=True, of=Conversation)
+)
+
+
 class ConversationStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -43,30 +57,41 @@ class ConversationStore:
             async with s.begin():
                 # Several processes may take the first message of one conversation at once: the
                 # insert does nothing when the row exists, and the row lock then orders this
-                # conversation's accepts, so the duplicate check and the first-message count hold.
-                # (SQLite: the insert comes first so the transaction takes the write lock at once.)
-                insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-                await s.execute(insert(Conversation).values(
-                    id=inbound.conversation_id, channel=inbound.channel, contact=inbound.sender.address,
-                    state={}, verified=False, status="bot", created_at=utcnow(), updated_at=utcnow(),
-                ).on_conflict_do_nothing(index_elements=[Conversation.id]))
-                conv_id = await s.scalar(select(Conversation.id).where(
-                    Conversation.id == inbound.conversation_id).with_for_update(key_share=True))
-                assert conv_id is not None
-                if inbound.client_id:
-                    dup = await s.scalar(select(Message).where(
-                        Message.conversation_id == conv_id, Message.client_id == inbound.client_id))
-                    if dup is not None:
-                        return Accepted(dup.id, conv_id, dup.created_at, False, duplicate=True)
-                earlier = await s.scalar(select(func.count()).select_from(Message).where(
-                    Message.conversation_id == conv_id, Message.author == "customer"))
+                # conversation's accepts, so the duplicate check and the first-message test hold.
+                # PostgreSQL: lock, duplicate and first-message test in one statement; the insert
+                # only for a new conversation. SQLite: the insert first, so that the transaction
+                # holds the write lock from its start (a read turned write can fail under WAL).
+                if s.get_bind().dialect.name == "postgresql":
+                    row = (await s.execute(self._locked(inbound))).first()
+                    if row is None:
+                        await s.execute(self._create(pg_insert, inbound))
+                        row = (await s.execute(self._locked(inbound))).one()
+                else:
+                    await s.execute(self._create(sqlite_insert, inbound))
+                    row = (await s.execute(self._locked(inbound))).one()
+                conv_id, dup_id, dup_at, earlier = row
+                if dup_id is not None:
+                    return Accepted(dup_id, conv_id, dup_at, False, duplicate=True)
                 msg = Message(conversation_id=conv_id, author="customer", kind="text", text=inbound.text,
                               lang=None, client_id=inbound.client_id, created_at=inbound.received_at,
                               meta={"subject": inbound.subject} if inbound.subject else {})
                 s.add(msg)
                 await s.flush()
                 mark_pending(s, msg)  # the turn is owed until its last commit (chatbot/recovery.py)
-            return Accepted(msg.id, conv_id, msg.created_at, is_first=earlier == 0)
+            return Accepted(msg.id, conv_id, msg.created_at, is_first=not earlier)
+
+    @staticmethod
+    def _create(insert: Any, inbound: InboundMessage) -> Any:
+        return insert(Conversation).values(
+            id=inbound.conversation_id, channel=inbound.channel, contact=inbound.sender.address,
+            state={}, verified=False, status="bot", created_at=utcnow(), updated_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=[Conversation.id])
+
+    @staticmethod
+    def _locked(inbound: InboundMessage) -> Any:
+        """The conversation row, locked (PostgreSQL), with the message this client_id already
+        stored, if any, and whether the customer has written before."""
+        return _LOCKED.params(conversation_id=inbound.conversation_id, client_id=inbound.client_id)
 
     async def exists(self, conversation_id: str) -> bool:
         async with self.sessions() as s:

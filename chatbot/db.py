@@ -1,11 +1,13 @@
 """Database engine and sessions (SQLAlchemy 2 async): SQLite by default, PostgreSQL to scale."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -77,7 +79,33 @@ def create_engine(url: str) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=10, max_overflow=20)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_BEFORE_PING = 10.0  # seconds a pooled connection may sit unused before it is checked
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """pool_pre_ping, but only for connections that sat idle: on asyncpg a ping is three round
+    trips (BEGIN, ";", ROLLBACK) and every message checks a connection out twice. A connection
+    used moments ago is alive; one that waited (through a database restart, say) is checked and
+    replaced if dead. A connection that dies while busy is caught by SQLAlchemy's disconnect
+    handling, which invalidates the pool."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(dbapi_conn, record):  # type: ignore[no-untyped-def]
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_conn, record, proxy):  # type: ignore[no-untyped-def]
+        since = record.info.get("checked_in")
+        if since is not None and time.monotonic() - since > IDLE_BEFORE_PING:
+            try:
+                dbapi_conn.ping()
+            except Exception as exc:  # any failure means: use another connection
+                raise DisconnectionError(str(exc)) from exc
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -213,13 +213,15 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
     conn = await _engine(sessions).connect()
     unlocked = False
     try:
-        await conn.execute(select(func.pg_advisory_lock(key)))
-        await conn.commit()  # end the implicit transaction: the session's commits must be real
+        # Straight on the driver, outside any transaction: one round trip each, where SQLAlchemy
+        # would wrap the statement in BEGIN … COMMIT, and the session's own commits stay real.
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.execute("SELECT pg_advisory_lock($1)", key)
         async with sessions(bind=conn) as session:
             yield session
-        await conn.rollback()
-        await conn.execute(select(func.pg_advisory_unlock(key)))
-        await conn.commit()
+        await conn.rollback()  # nothing left open by the session (a no-op after its last commit)
+        await driver.execute("SELECT pg_advisory_unlock($1)", key)
         unlocked = True
     finally:
         if not unlocked:
