@@ -79,7 +79,12 @@ class Recovery:
     async def run_once(self, now: datetime | None = None, limit: int = 50) -> int:
         """Retry the turns that are due; returns how many were run to the end."""
         done = 0
-        for row, attempt in await self._claim(now or utcnow(), limit):
+        try:
+            claimed = await self._claim(now or utcnow(), limit)
+        except Exception:  # the database is away (a failover invalidates the pool): next round
+            log.warning("could not look for unfinished turns", exc_info=True)
+            return 0
+        for row, attempt in claimed:
             with bind(conversation_id=row.conversation_id, message_id=row.message_id, attempt=attempt):
                 if attempt > self.max_attempts:
                     await self._abandon(row)
