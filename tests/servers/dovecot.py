@@ -36,20 +36,21 @@ def install_dovecot() -> str | None:
         return None
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     install = ["apt-get", "install", "-y", "-q", "dovecot-imapd"]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+    if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
         # A fresh container has empty package lists; refresh once, then try again.
-        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
-        subprocess.run(install, env=env, capture_output=True)
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=False)
+        subprocess.run(install, env=env, capture_output=True, check=False)
     return shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
 
 
 class DovecotServer:
     """One private Dovecot instance; `capabilities` overrides what IMAP advertises (e.g. no IDLE)."""
 
-    def __init__(self, root: Path, binary: str, capabilities: str | None = None) -> None:
+    def __init__(self, root: Path, binary: str, capabilities: str | None = None,
+                 password: str = PASSWORD) -> None:
         self.root, self.binary, self.capabilities = root, binary, capabilities
         self.host, self.port = "127.0.0.1", free_port()
-        self.user, self.password = USER, PASSWORD
+        self.user, self.password = USER, password
         self.home = root / "home"
         self.maildir = self.home / "Maildir"
         self.conf = root / "dovecot.conf"
@@ -109,6 +110,11 @@ service anvil {{
 }}
 """)
 
+    def set_password(self, password: str) -> None:
+        """Change the mailbox password on the server (Dovecot re-reads a changed passwd-file)."""
+        self.password = password
+        self._write_config()
+
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
         # The master daemonizes: its children inherit our stdio, so never capture it through a pipe
@@ -116,50 +122,49 @@ service anvil {{
         errors = self.root / "start.err"
         with errors.open("wb") as err:
             code = subprocess.run([self.binary, "-c", str(self.conf)], stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=err, timeout=30).returncode
+                                  stdout=subprocess.DEVNULL, stderr=err, timeout=30, check=False).returncode
         if code != 0 or not wait_port(self.port, True):
             raise RuntimeError(f"dovecot did not start: {errors.read_text()} {self.log_text()[-2000:]}")
 
-    def _children(self) -> list[int]:
-        """PIDs of this instance's processes (the master's children, e.g. the imap sessions)."""
+    def _processes(self) -> list[int]:
+        """PIDs of this instance: its master and the master's children (imap sessions included)."""
         try:
             master = int((self.root / "run" / "master.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             return []
-        children = []
+        pids = [master]
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             if int(fields[1]) == master:
-                children.append(int(stat.parent.name))
-        return children
+                pids.append(int(stat.parent.name))
+        return [pid for pid in pids if _alive(pid)]
 
-    def stop(self, quiet: bool = False) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> None:
         """Stop the instance the way a service manager does: the master and its client sessions.
 
         `doveadm stop` alone leaves running imap sessions alive and answering, so a connected client
         would never notice the restart; a real restart (systemd's control group) ends them too.
         """
-        children = self._children()
-        subprocess.run(["doveadm", "-c", str(self.conf), "stop"], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
-        closed = wait_port(self.port, False)
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            alive = [pid for pid in children if _alive(pid)]
-            for pid in alive:
-                os.kill(pid, sig)
-            deadline = time.monotonic() + 2
-            while alive and time.monotonic() < deadline:
-                alive = [pid for pid in alive if _alive(pid)]
-                time.sleep(0.02)
-        if not closed and not quiet:
+        pids = self._processes()
+        for pid in pids:
+            _signal(pid, sig)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for pid in pids:
+            _signal(pid, signal.SIGKILL)
+        if not wait_port(self.port, False):
             raise RuntimeError("dovecot did not stop")
-        time.sleep(0.2)  # the master process removes its pid file just after closing the listener
 
     def stop_quietly(self) -> None:
-        self.stop(quiet=True)
+        """Teardown: nothing to be graceful about."""
+        try:
+            self.stop(signal.SIGKILL)
+        except (RuntimeError, OSError):
+            pass
 
     def restart(self) -> None:
         self.stop()
@@ -203,7 +208,7 @@ service anvil {{
     def flags(self, uid: int) -> set[str]:
         client = self.connect()
         try:
-            typ, data = client.uid("FETCH", str(uid), "(FLAGS)")
+            _, data = client.uid("FETCH", str(uid), "(FLAGS)")
             match = re.search(rb"FLAGS \(([^)]*)\)", data[0] or b"") if data and data[0] else None
             return set(match.group(1).decode().split()) if match else set()
         finally:
@@ -212,10 +217,17 @@ service anvil {{
     def uidvalidity(self) -> int:
         client = self.connect()
         try:
-            typ, data = client.response("UIDVALIDITY")
+            _, data = client.response("UIDVALIDITY")
             return int(data[0])
         finally:
             client.logout()
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass  # exited on its own meanwhile (the master ends its children too)
 
 
 def _alive(pid: int) -> bool:
@@ -241,11 +253,11 @@ def dovecot_binary() -> str:
 def make_dovecot(dovecot_binary: str) -> Iterator[Callable[..., DovecotServer]]:
     servers: list[DovecotServer] = []
 
-    def make(capabilities: str | None = None) -> DovecotServer:
+    def make(capabilities: str | None = None, password: str = PASSWORD) -> DovecotServer:
         # Not under pytest's tmp_path: /tmp/pytest-of-root is 0700 and Dovecot's unprivileged login
         # processes must traverse every parent directory to reach their sockets.
         root = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
-        server = DovecotServer(root, dovecot_binary, capabilities)
+        server = DovecotServer(root, dovecot_binary, capabilities, password)
         try:
             server.start()
         except RuntimeError as exc:

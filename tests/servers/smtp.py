@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from tests.servers._common import free_port, unavailable, wait_port
 
@@ -88,7 +89,7 @@ def _authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism:
                   auth_data: Any) -> AuthResult:
     ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
         SMTP_USER.encode(), SMTP_PASSWORD.encode())
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
 
 class SmtpServer:
@@ -102,9 +103,11 @@ class SmtpServer:
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(
-            self.handler, hostname=self.host, port=self.port, authenticator=_authenticate,
-            auth_require_tls=False, auth_required=self.require_auth)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # AUTH without TLS: fine on loopback
+            self._controller = Controller(
+                self.handler, hostname=self.host, port=self.port, authenticator=_authenticate,
+                auth_require_tls=False, auth_required=self.require_auth)
         self._controller.start()
         if not wait_port(self.port, True):
             raise RuntimeError("aiosmtpd did not start")

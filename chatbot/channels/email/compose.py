@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -72,7 +72,7 @@ def compose_reply(
     if ticket_number and ticket_tag(ticket_number) not in line:
         line = f"{ticket_tag(ticket_number)} {line}".strip()
     msg["Subject"] = line
-    msg["Date"] = format_datetime(date or datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(date or datetime.now(UTC))
     if not _MSG_ID.fullmatch(message_id):
         raise ValueError(f"not a Message-ID: {message_id!r}")
     msg["Message-ID"] = message_id
@@ -81,8 +81,6 @@ def compose_reply(
     refs = _references(in_reply_to, references)
     if refs:
         msg["References"] = " ".join(refs)
-    if language:
-        msg["Content-Language"] = clean_header_text(language, 35)
     if kind != "agent":
         # RFC 3834 marks + the headers Exchange and others honour: no out-of-office or auto-reply
         # should answer this mail, and list software should not treat it as a person's mail.
@@ -92,4 +90,6 @@ def compose_reply(
     msg.set_content(body)
     if html is not None:
         msg.add_alternative(html, subtype="html")
+    if language:  # after set_content, which clears every Content-* header
+        msg["Content-Language"] = clean_header_text(language, 35)
     return msg

@@ -16,9 +16,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import aioimaplib
+import aioimaplib  # type: ignore[import-untyped]
 
-from chatbot.channels.email.imap_client import ConnectionLost, ImapConfig, ImapConnection, ImapError
+from chatbot.channels.email.imap_client import (
+    ConnectionLost,
+    ImapConfig,
+    ImapConnection,
+    ImapError,
+    Stopping,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,22 +97,24 @@ class ImapWatcher:
         if self._task is not None:
             try:
                 await asyncio.wait_for(self._task, timeout=self.config.timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._task.cancel()
             self._task = None
 
     async def run(self) -> None:
         failures = 0
         while not self._stop.is_set():
-            connection = ImapConnection(self.config)
+            connection = ImapConnection(self.config, self._stop)
             self.state = "connecting"
             self._healthy = False
             try:
                 await self._session(connection)
-            except (ImapError, aioimaplib.AioImapException, OSError, asyncio.TimeoutError) as exc:
+            except Stopping:
+                pass
+            except (TimeoutError, ImapError, aioimaplib.AioImapException, OSError) as exc:
                 log.warning("IMAP %s@%s:%s: %s", self.config.mailbox, self.config.host, self.config.port,
                             exc or type(exc).__name__)
-            except Exception:  # noqa: BLE001 - the watcher must outlive any bug in one session
+            except Exception:
                 log.exception("IMAP watcher session failed")
             finally:
                 self.idling.clear()
@@ -152,20 +160,22 @@ class ImapWatcher:
 
     async def _catch_up(self, connection: ImapConnection, position: MailboxPosition,
                         keyword: str) -> MailboxPosition:
-        uids = await connection.new_uids(position.last_uid, keyword)
+        uids = await connection.uids_above(position.last_uid)
         if not uids:
             return position
-        sizes = await connection.sizes(uids)
+        listing = await connection.sizes_and_flags(uids)
         blocked = False  # the position may only pass mails that are done
         for uid in uids:
             if self._stop.is_set():
                 break
+            size, flags = listing.get(uid, (0, {keyword}))  # missing: expunged meanwhile, nothing to do
             due, _ = self._retry.get(uid, (0.0, 0))
-            done = False
-            if due <= time.monotonic() and uid in sizes:
-                done = await self._deliver(connection, uid, sizes[uid], keyword)
-            elif uid not in sizes:
-                done = True  # expunged between SEARCH and FETCH: nothing left to deliver
+            if keyword in flags:
+                done = True  # flagged before a crash, or by an earlier session
+            elif due > time.monotonic():
+                done = False  # failed recently: its turn comes at `due`
+            else:
+                done = await self._deliver(connection, uid, size, keyword)
             if not done:
                 blocked = True
             elif not blocked:
@@ -184,7 +194,7 @@ class ImapWatcher:
                         self.options.max_message_bytes)
         try:
             ok = await self.handler(uid, raw, size)
-        except Exception:  # noqa: BLE001 - a failing mail must not stop the ones after it
+        except Exception:
             log.exception("handler failed for mail UID %s; it stays unflagged and will be retried", uid)
             ok = False
         if not ok:
@@ -206,7 +216,7 @@ class ImapWatcher:
         client = connection.client
         assert client is not None
         try:
-            idle_task = await connection.guard(client.idle_start(timeout=self.options.idle_refresh))
+            idle_task = await connection.start_idle(self.options.idle_refresh)
         except aioimaplib.Abort as exc:
             log.warning("IDLE refused (%s): polling every %ss instead", exc, self.options.poll_interval)
             return False
@@ -225,39 +235,32 @@ class ImapWatcher:
                     break
         finally:
             self.idling.clear()
-        client.idle_done()
-        await connection.guard(idle_task)
+        connection.end_idle()
+        await connection.guard(idle_task, interruptible=False)
         while not client.protocol.idle_queue.empty():
             client.protocol.idle_queue.get_nowait()  # what it said is what the catch-up will find
         return True
 
     async def _wait(self, connection: ImapConnection, deadline: float,
-                    awaitable: Awaitable[list[bytes]] | None = None) -> list[bytes] | None:
-        """The awaitable's result, or None at the deadline or on stop; ConnectionLost if it dies."""
-        waiters = {asyncio.ensure_future(self._stop.wait())}
-        result = asyncio.ensure_future(awaitable) if awaitable is not None else None
-        if result is not None:
-            waiters.add(result)
+                    push: Awaitable[list[bytes]] | None = None) -> list[bytes] | None:
+        """What the server pushed, or None at the deadline or on stop; ConnectionLost if it dies."""
+        never: asyncio.Future[list[bytes]] = asyncio.get_running_loop().create_future()
         try:
-            await connection.guard(asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED),
-                                   timeout=max(0.0, deadline - time.monotonic()) + 0.05)
+            return await connection.guard(push if push is not None else never,
+                                          timeout=max(0.0, deadline - time.monotonic()))
+        except Stopping:
+            return None  # the caller sees the stop flag and leaves IDLE politely
+        except TimeoutError:
+            return None  # wait_server_push's own timeout: nothing new
         except ConnectionLost:
             if connection.lost.is_set():
                 raise
             return None  # our own deadline passed: not an error
         finally:
-            for waiter in waiters:
-                waiter.cancel()
-        if result is not None and result.done() and not result.cancelled():
-            error = result.exception()
-            if error is None:
-                return result.result()
-            if not isinstance(error, asyncio.TimeoutError):  # a timeout is just "nothing new"
-                raise error
-        return None
+            never.cancel()
 
     async def _sleep(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass

@@ -15,7 +15,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-import aioimaplib
+import aioimaplib  # type: ignore[import-untyped]
 
 T = TypeVar("T")
 TlsMode = Literal["none", "starttls", "tls"]
@@ -23,6 +23,7 @@ _UIDVALIDITY = re.compile(rb"\[UIDVALIDITY (\d+)\]")
 _PERMANENTFLAGS = re.compile(rb"\[PERMANENTFLAGS \(([^)]*)\)\]")
 _FETCH_UID = re.compile(rb"UID (\d+)")
 _FETCH_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+_FETCH_FLAGS = re.compile(rb"FLAGS \(([^)]*)\)")
 
 
 class ImapError(Exception):
@@ -31,6 +32,10 @@ class ImapError(Exception):
 
 class ConnectionLost(ImapError):
     """The socket died or the server stopped answering; the client must be rebuilt."""
+
+
+class Stopping(ImapError):
+    """The watcher is stopping; the command was abandoned."""
 
 
 @dataclass(frozen=True)
@@ -72,27 +77,38 @@ class Mailbox:
 class ImapConnection:
     """One logged-in, selected IMAP session. Build a new one after any ConnectionLost."""
 
-    def __init__(self, config: ImapConfig) -> None:
+    def __init__(self, config: ImapConfig, stopping: asyncio.Event | None = None) -> None:
         self.config = config
         self.lost = asyncio.Event()
+        # Stop aborts any IMAP command at once (nothing is flagged half-way: a mail whose flag was
+        # not stored is simply handed again next time); the handler itself is never interrupted.
+        self.stopping = stopping or asyncio.Event()
         self.client: aioimaplib.IMAP4 | None = None
         self._redact = _Redact(config.password)
+        self._done_sent = True  # no IDLE running yet
 
     def _on_lost(self, exc: Exception | None) -> None:
         self.lost.set()  # bound to this connection's own event, so a late callback hits nothing else
 
-    async def guard(self, awaitable: Awaitable[T], timeout: float | None = -1.0) -> T:
-        """`awaitable`'s result, unless the connection dies first or the deadline passes."""
+    async def guard(self, awaitable: Awaitable[T], timeout: float | None = -1.0,
+                    interruptible: bool = True) -> T:
+        """`awaitable`'s result, unless the connection dies first, the deadline passes or (when
+        interruptible) the watcher stops."""
         limit = self.config.timeout * 2 if timeout == -1.0 else timeout
         task = asyncio.ensure_future(awaitable)
         lost = asyncio.ensure_future(self.lost.wait())
+        stopping = asyncio.ensure_future(self.stopping.wait() if interruptible else asyncio.Event().wait())
         try:
-            done, _ = await asyncio.wait({task, lost}, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({task, lost, stopping}, timeout=limit,
+                                         return_when=asyncio.FIRST_COMPLETED)
         finally:
             lost.cancel()
+            stopping.cancel()
         if task in done:
             return task.result()
         task.cancel()
+        if interruptible and self.stopping.is_set():
+            raise Stopping("stopping")
         raise ConnectionLost("connection lost" if self.lost.is_set() else "the server stopped answering")
 
     async def open(self) -> Mailbox:
@@ -148,14 +164,24 @@ class ImapConnection:
             protocol.transport, protocol, context, server_hostname=self.config.host))
         await self.guard(protocol.capability())  # capabilities before TLS must not be trusted
 
+    def end_idle(self) -> None:
+        """Send DONE once per IDLE: a second DONE is a protocol error the server answers with BAD."""
+        if self.client is not None and not self._done_sent:
+            self._done_sent = True
+            self.client.idle_done()
+
+    async def start_idle(self, refresh: float) -> asyncio.Future[object]:
+        assert self.client is not None
+        self._done_sent = False
+        return await self.guard(self.client.idle_start(timeout=refresh))
+
     def has_idle(self) -> bool:
         return self.client is not None and self.client.has_capability("IDLE")
 
-    async def new_uids(self, above: int, keyword: str) -> list[int]:
-        """UIDs above `above` not yet flagged done, ascending."""
+    async def uids_above(self, above: int) -> list[int]:
+        """Every UID above `above`, ascending."""
         assert self.client is not None
-        done = "UNSEEN" if keyword == "\\Seen" else f"UNKEYWORD {keyword}"
-        response = await self.guard(self.client.uid_search(f"UID {above + 1}:*", done, charset=None))
+        response = await self.guard(self.client.uid_search(f"UID {above + 1}:*", charset=None))
         if response.result != "OK":
             raise ImapError(f"SEARCH failed: {_text(response.lines)}")
         uids: set[int] = set()
@@ -168,17 +194,24 @@ class ImapConnection:
                 uids.update(int(w) for w in words)
         return sorted(u for u in uids if u > above)  # "n:*" always matches the last mail, even below n
 
-    async def sizes(self, uids: list[int]) -> dict[int, int]:
+    async def sizes_and_flags(self, uids: list[int]) -> dict[int, tuple[int, set[str]]]:
+        """uid → (RFC822.SIZE, flags), fetched in chunks (aioimaplib re-scans a whole response per
+        received line, so one huge FETCH would be quadratic)."""
         assert self.client is not None
-        sizes: dict[int, int] = {}
+        found: dict[int, tuple[int, set[str]]] = {}
         for start in range(0, len(uids), 200):
             chunk = ",".join(str(u) for u in uids[start:start + 200])
-            response = await self.guard(self.client.uid("fetch", chunk, "(UID RFC822.SIZE)"))
+            response = await self.guard(self.client.uid("fetch", chunk, "(UID FLAGS RFC822.SIZE)"))
+            if response.result != "OK":
+                raise ImapError(f"FETCH sizes failed: {_text(response.lines)}")
             for line in response.lines:
-                if isinstance(line, bytes) and (uid := _FETCH_UID.search(line)) and (
-                        size := _FETCH_SIZE.search(line)):
-                    sizes[int(uid.group(1))] = int(size.group(1))
-        return sizes
+                if not isinstance(line, bytes):
+                    continue
+                uid, size, flags = _FETCH_UID.search(line), _FETCH_SIZE.search(line), _FETCH_FLAGS.search(line)
+                if uid and size:
+                    names = set(flags.group(1).decode("ascii", "replace").split()) if flags else set()
+                    found[int(uid.group(1))] = (int(size.group(1)), names)
+        return found
 
     async def body(self, uid: int) -> bytes | None:
         """The raw message, without setting \\Seen (BODY.PEEK); None when it vanished meanwhile."""
@@ -210,8 +243,10 @@ class ImapConnection:
             return
         try:
             if not self.lost.is_set() and client.get_state() in {"AUTH", "SELECTED"}:
-                await self.guard(client.logout(), timeout=2.0)
-        except (ImapError, aioimaplib.AioImapException, OSError, asyncio.TimeoutError):
+                if client.has_pending_idle():
+                    self.end_idle()  # LOGOUT would queue behind an IDLE that never ends
+                await self.guard(client.logout(), timeout=2.0, interruptible=False)
+        except (TimeoutError, ImapError, aioimaplib.AioImapException, OSError):
             pass  # closing anyway
         finally:
             transport = client.protocol.transport

@@ -14,8 +14,8 @@ from chatbot.channels.email.parsing import ParsedMail
 
 # Local parts of role accounts that are machines, or that nobody reads (RFC 3834 §2, common practice).
 _MACHINE_SENDER = re.compile(
-    r"^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|bounce[-+.].*|"
-    r".*[-+.]bounces?|listserv|majordomo|mailman|.*-request|.*-owner|owner-.*|daemon|root|nobody)$",
+    r"^(mailer-daemon|postmaster|(do[-_.]?)?not?[-_.]?reply|bounces?|listserv|majordomo|mailman|daemon|"
+    r"nobody)([-+._=].*)?$|^.*[-+.](bounces?|request|owner)$|^owner-.*$",
     re.IGNORECASE,
 )
 _SUPPRESSING = {"all", "autoreply", "oof"}  # X-Auto-Response-Suppress values covering auto-replies

@@ -29,7 +29,7 @@ def _leaves(part: Message, wanted: bool = True, depth: int = 0) -> Iterator[tupl
     if depth > _MAX_DEPTH:
         return
     if part.is_multipart() and part.get_content_type().startswith("multipart/"):
-        children = [c for c in part.get_payload() if isinstance(c, Message)]  # type: ignore[union-attr]
+        children = [c for c in part.get_payload() if isinstance(c, Message)]
         chosen = _alternative(children) if part.get_content_type() == "multipart/alternative" else None
         for child in children:
             yield from _leaves(child, wanted and (chosen is None or child is chosen), depth + 1)
@@ -53,7 +53,8 @@ def _alternative(children: list[Message]) -> Message | None:
     scored = [(child, kinds(child)) for child in children]
     plain = [c for c, k in scored if k == {"text/plain"}]
     rich = [c for c, k in scored if "text/html" in k]
-    return (plain or rich or children or [None])[-1]
+    candidates = plain or rich or children
+    return candidates[-1] if candidates else None
 
 
 def _payload(part: Message) -> bytes:
@@ -86,7 +87,7 @@ def _is_attachment(part: Message) -> bool:
         has_name = bool(part.get_filename())
     except Exception:  # noqa: BLE001
         disposition, has_name = "attachment", True
-    return disposition == "attachment" or has_name or not part.get_content_maintype() == "text"
+    return disposition == "attachment" or has_name or part.get_content_maintype() != "text"
 
 
 def _text_of(part: Message) -> tuple[str, str | None]:

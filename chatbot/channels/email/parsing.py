@@ -132,10 +132,10 @@ class _Headers:
         try:
             header = self.msg.get("date")
             value = getattr(header, "datetime", None) if header is not None else None
-            if value is not None:
-                return value  # type: ignore[no-any-return]
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception:  # noqa: BLE001 - read the raw value below instead
+            value = None
+        if isinstance(value, datetime):
+            return value
         raw = self.raw("date")
         try:
             return parsedate_to_datetime(raw) if raw else None

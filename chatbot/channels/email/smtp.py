@@ -5,7 +5,6 @@ The outbox (phase 2) keeps a mail until this says "sent" or "failed": a relay ou
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
 from dataclasses import dataclass, field
@@ -90,7 +89,7 @@ class SmtpSender:
             return self._log(SendResult(_code_status(exc.code), f"{where} answered {exc.code} {exc.message}"))
         except aiosmtplib.SMTPNotSupported as exc:
             return self._log(SendResult("retry", f"{where} does not support what we need: {exc}"))
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             return self._log(SendResult("retry", f"{where} unreachable: {type(exc).__name__}: {exc}"))
         except ValueError as exc:  # no recipient or sender in the message: retrying will not help
             return self._log(SendResult("failed", f"the message cannot be sent: {exc}"))
