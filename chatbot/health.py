@@ -68,9 +68,9 @@ async def _run(name: str, check: Check, timeout: float) -> dict[str, Any]:
     try:
         await asyncio.wait_for(check(), timeout)
         result: dict[str, Any] = {"status": "ok"}
-    except asyncio.TimeoutError:
+    except TimeoutError:
         result = {"status": "fail", "error": f"no answer within {timeout:g} s"}
-    except Exception as exc:  # the reason is what the engineer needs; never the settings' secrets
+    except Exception as exc:  # noqa: BLE001 — the reason is what the engineer needs; never the settings' secrets
         result = {"status": "fail", "error": redact_text(f"{type(exc).__name__}: {str(exc)[:200]}")}
     result["ms"] = round((time.monotonic() - started) * 1000, 1)
     return result

@@ -9,11 +9,19 @@ database at scrape time, so every process reports the same truth and nothing dri
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -153,7 +161,7 @@ async def _probe_outbox(session: AsyncSession, m: Metrics) -> None:
     if isinstance(oldest, str):  # SQLite's min() returns the stored text, not the typed column
         oldest = datetime.fromisoformat(oldest)
     if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=timezone.utc)
+        oldest = oldest.replace(tzinfo=UTC)
     m.outbox_age.set(_seconds_since(oldest) if oldest else 0)
     m.outbox_failed.set(await session.scalar(
         select(func.count()).select_from(OutboxMail).where(OutboxMail.status == "failed")) or 0)

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from chatbot.conversations import Accepted, ConversationStore
 from chatbot.flows.engine import FlowState
 from chatbot.i18n import DEFAULT_LANGUAGE, current_language, gettext
-from chatbot.logs import bind
 from chatbot.leases import turn_session
+from chatbot.logs import bind
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Customer, Ticket
 from chatbot.understanding import Analysis
@@ -71,6 +71,10 @@ class Turn:
     async def say_text(self, text: str, kind: str = "answer", *, ticket: dict[str, Any] | None = None,
                        author: str = "bot") -> OutboundMessage:
         """Store a reply and hand it to the channel now (commit first: what is shown is durable)."""
+        shown = self.inbound.meta.get("shown_before")  # a resumed turn: said before the process died
+        if shown and text in shown:
+            self.replies.append(shown[text])
+            return shown[text]  # type: ignore[no-any-return]
         out = await ConversationStore.add_reply(self.session, self.accepted.conversation_id, author, kind,
                                                 text, self.lang, ticket)
         await self.session.commit()

@@ -8,9 +8,9 @@ turn that never finished. A background task (at start, then every few seconds) c
 with a conditional UPDATE — so two processes never both take one — and runs the turn again.
 
 At most `max_attempts` tries: a message that kills the process every time it is understood must
-not kill it forever. A turn retried after a crash may repeat a reply that was already shown (the
-acknowledgement is only said on the first message of a conversation, so never twice); it never
-loses one.
+not kill it forever. A resumed turn runs from the start, but a reply the dead turn had already stored is
+not stored or shown again (the turn is handed what was said after its message); what it had not
+said yet is said now, so nothing is lost and nothing is repeated.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from chatbot.conversations import Accepted
+from chatbot.conversations import Accepted, to_outbound
 from chatbot.db import utcnow
 from chatbot.logs import bind
 from chatbot.messages import InboundMessage, OutboundMessage, Sender
@@ -108,11 +108,17 @@ class Recovery:
                 return False
             earlier = await s.scalar(select(func.count()).select_from(Message).where(
                 Message.conversation_id == conv.id, Message.author == "customer", Message.id < msg.id))
+            # Replies the dead turn already stored (and maybe showed): said again, they are not repeated.
+            after = (await s.scalars(select(Message).where(
+                Message.conversation_id == conv.id, Message.id > msg.id, Message.author != "customer")
+                .order_by(Message.id))).all()
+            shown = {m.text: to_outbound(m) for m in after}
         inbound = InboundMessage(
             channel=conv.channel, conversation_id=conv.id, text=msg.text, received_at=msg.created_at,
             # Who wrote is what the conversation already established: nothing is re-claimed.
             sender=Sender(), subject=(msg.meta or {}).get("subject"), client_id=msg.client_id,
-            questions_per_reply=1 if conv.channel == "chat" else None, meta={"resumed": True})
+            questions_per_reply=1 if conv.channel == "chat" else None,
+            meta={"resumed": True, "shown_before": shown})
         accepted = Accepted(msg.id, conv.id, msg.created_at, is_first=earlier == 0)
         log.info("resuming an unfinished turn")
         await self.pipeline.process(inbound, accepted, factory(conv.id))

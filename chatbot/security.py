@@ -22,10 +22,10 @@ from aiohttp.typedefs import Handler
 from chatbot.ratelimit import Networks, in_networks
 
 log = logging.getLogger(__name__)
-_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.I | re.S)
-_INLINE_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_INLINE_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 # Inline handlers and style attributes cannot be allowed by a hash without 'unsafe-hashes'.
-INLINE_ATTRIBUTE = re.compile(r"<[^>]*\s(on[a-z]+|style)\s*=", re.I)
+INLINE_ATTRIBUTE = re.compile(r"<[^>]*\s(on[a-z]+|style)\s*=", re.IGNORECASE)
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 # Third-party sites embed the widget with <script src=".../static/widget.js">: those files must be
 # loadable cross-origin; everything else is for our own pages only.

@@ -37,7 +37,7 @@ def within(seconds: float, fn: Callable[[], T]) -> T:
     def run() -> None:
         try:
             result.append(("ok", fn()))
-        except BaseException as exc:  # re-raised in the test's thread
+        except BaseException as exc:  # noqa: BLE001 — re-raised in the test's thread
             result.append(("error", exc))
 
     thread = threading.Thread(target=run, daemon=True)

@@ -9,7 +9,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from socketio import packet
 from sqlalchemy import inspect, select
 
@@ -59,8 +60,11 @@ async def test_random_payloads_never_half_store_and_never_break_the_connection(m
         elif event == "message":
             assert isinstance(payload, dict) and isinstance(payload["text"], str)
             sent = payload["text"].replace("\x00", "").strip()
-            assert stored.get(ack["id"], sent) == sent
-            stored[ack["id"]] = sent
+            if ack["duplicate"]:  # the same client_id again is a retry: the first message stands
+                assert ack["id"] in stored
+            else:
+                assert ack["id"] not in stored
+                stored[ack["id"]] = sent
 
     await asyncio.to_thread(fuzz)
     history = await v.call("history", {})
@@ -103,7 +107,7 @@ async def test_injection_attempts_are_stored_as_text_and_nothing_else(make_app, 
         history = await v.call("history", {"conversation_id": "' OR 1=1 --"})
         sent = f"help {attempt}".replace("\x00", "").strip()
         assert [m["text"] for m in history["messages"] if m["author"] == "customer"] == [sent]
-        await v.wait_for(lambda: len(v.messages()) >= 1)
+        await v.wait_for(lambda v=v: len(v.messages()) >= 1)
         assert all(m["author"] != "customer" for m in v.messages())
     async with sessions() as s:
         tables = await s.run_sync(lambda sync: set(inspect(sync.connection()).get_table_names()))

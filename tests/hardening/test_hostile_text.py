@@ -5,17 +5,26 @@ catastrophically fails the test instead of hanging the suite. The bound is gener
 hangs, it does not measure speed (bench/ does that)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chatbot.desk import load_desk
-from chatbot.understanding import (Analyzer, LanguageHints, detect_language, parse_ip, parse_order,
-                                   parse_service, parse_start_time, strip_quoted)
+from chatbot.understanding import (
+    Analyzer,
+    LanguageHints,
+    detect_language,
+    parse_ip,
+    parse_order,
+    parse_service,
+    parse_start_time,
+    strip_quoted,
+)
 from tests.hardening.conftest import within
 
-NOW = datetime(2026, 11, 23, 14, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 LIMIT = 10.0  # seconds per call: far above any real message, far below a hang
 LANGS = ("fr", "pl", "es", "de", "en")
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -43,12 +52,12 @@ PATHOLOGICAL = _patterns()
 @pytest.mark.parametrize("text", PATHOLOGICAL, ids=[repr(t[:12]) for t in PATHOLOGICAL])
 def test_pathological_input_is_analysed_in_bounded_time(analyzer: Analyzer, text: str) -> None:
     for channel in ("chat", "email"):
-        a = within(LIMIT, lambda: analyzer.analyze(text, channel=channel, now=NOW, subject=text[:200]))
+        a = within(LIMIT, lambda c=channel: analyzer.analyze(text, channel=c, now=NOW, subject=text[:200]))
         assert a.lang in LANGS and a.intent
     within(LIMIT, lambda: strip_quoted(text * 5))  # whole emails are longer than a chat message
     within(LIMIT, lambda: (parse_ip(text), parse_order(text), parse_service(text, ["Cloud VPS S", "Dedicated X"])))
     for lang in LANGS:
-        within(LIMIT, lambda: parse_start_time(text, NOW, lang=lang))
+        within(LIMIT, lambda lang=lang: parse_start_time(text, NOW, lang=lang))
     within(LIMIT, lambda: detect_language(text, LanguageHints()))
 
 

@@ -26,11 +26,10 @@ def directives(policy: str) -> dict[str, list[str]]:
 
 
 async def test_pages_carry_security_headers_and_a_strict_policy(server: str) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{server}/") as page:
-            assert page.status == 200
-            html = await page.text()
-            h = page.headers
+    async with aiohttp.ClientSession() as http, http.get(f"{server}/") as page:
+        assert page.status == 200
+        html = await page.text()
+        h = page.headers
     assert h["X-Content-Type-Options"] == "nosniff" and h["X-Frame-Options"] == "DENY"
     assert h["Referrer-Policy"] == "no-referrer" and h["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in h, "HSTS over plain HTTP would lock out a test setup"
@@ -41,7 +40,7 @@ async def test_pages_carry_security_headers_and_a_strict_policy(server: str) -> 
         assert "'unsafe-inline'" not in csp[name] and "'unsafe-eval'" not in csp[name]
         assert not any(src.startswith(("http:", "https:", "*")) for src in csp[name]), "same origin only"
     # The page's own inline style is allowed by its hash, so the page looks as designed.
-    for style in re.findall(r"<style[^>]*>(.*?)</style>", html, re.S):
+    for style in re.findall(r"<style[^>]*>(.*?)</style>", html, re.DOTALL):
         digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp["style-src"]
 
@@ -59,13 +58,13 @@ async def test_the_widget_script_is_embeddable_elsewhere_and_json_is_locked_down
 
 async def test_hsts_only_when_a_trusted_proxy_says_tls(make_app) -> None:
     running = await make_app(trusted_proxies="127.0.0.1")
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{running.url}/", headers={"X-Forwarded-Proto": "https"}) as r:
-            assert r.headers["Strict-Transport-Security"].startswith("max-age=")
+    async with aiohttp.ClientSession() as http, \
+            http.get(f"{running.url}/", headers={"X-Forwarded-Proto": "https"}) as r:
+        assert r.headers["Strict-Transport-Security"].startswith("max-age=")
     untrusted = await make_app(trusted_proxies="10.0.0.0/8")
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{untrusted.url}/", headers={"X-Forwarded-Proto": "https"}) as r:
-            assert "Strict-Transport-Security" not in r.headers
+    async with aiohttp.ClientSession() as http, \
+            http.get(f"{untrusted.url}/", headers={"X-Forwarded-Proto": "https"}) as r:
+        assert "Strict-Transport-Security" not in r.headers
 
 
 async def test_an_oversized_body_is_refused_before_it_is_read(make_app) -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.hardening.conftest import UNLIMITED, ForwardedVisitor
 from tests.hardening.test_chat_hostile import on_loop

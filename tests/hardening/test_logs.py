@@ -7,7 +7,9 @@ import logging
 import uuid
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from chatbot.logs import add_fields, bind, configure
 

@@ -10,7 +10,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from chatbot.db import utcnow
 from chatbot.identity import sign_customer
 from chatbot.outbox import enqueue
-from chatbot.settings import Settings
 from tests.conftest import IDENTITY_SECRET
 from tests.servers._common import free_port
 from tests.servers.smtp import SmtpServer
