@@ -33,16 +33,21 @@ def _signature(conversation: bytes, secret: bytes) -> str:
     return _b64(digest[:_SIG_BYTES])
 
 
-def make_message_id(conversation_id: str, secret: bytes, domain: str) -> str:
-    """A fresh, unique Message-ID for a mail of this conversation: <cv1.CONV.SIG.NONCE@domain>.
+def make_message_id(conversation_id: str, secret: bytes, domain: str, seed: str | None = None) -> str:
+    """A Message-ID for a mail of this conversation: <cv1.CONV.SIG.NONCE@domain>.
 
     Base64url only uses characters allowed in a msg-id (RFC 5322 dot-atom), and the nonce keeps
-    every id unique even for two replies in the same conversation.
+    every id unique even for two replies in the same conversation. With a `seed` (e.g. "the
+    acknowledgement of stored mail 42") the id is the same every time it is computed, so queuing
+    that reply twice after a crash hits the outbox's unique Message-ID instead of sending twice.
     """
     if not secret:
         raise ValueError("the Message-ID secret must not be empty")
     conversation = conversation_id.encode("utf-8")
-    nonce = _b64(secrets.token_bytes(9))
+    if seed is None:
+        nonce = _b64(secrets.token_bytes(9))
+    else:
+        nonce = _b64(hmac.new(secret, b"nonce|" + seed.encode("utf-8"), hashlib.sha256).digest()[:9])
     return f"<{_PREFIX}.{_b64(conversation)}.{_signature(conversation, secret)}.{nonce}@{domain.lower()}>"
 
 

@@ -30,6 +30,13 @@ def test_every_message_id_is_unique() -> None:
     assert len(ids) == 200
 
 
+def test_a_seeded_id_is_stable_and_still_verifies() -> None:
+    first = make_message_id("42", SECRET, DOMAIN, seed="ack:mail-7")
+    assert first == make_message_id("42", SECRET, DOMAIN, seed="ack:mail-7")
+    assert first != make_message_id("42", SECRET, DOMAIN, seed="ack:mail-8")
+    assert conversation_from_message_id(first, SECRET, DOMAIN) == "42"
+
+
 def test_forged_or_altered_ids_are_ignored() -> None:
     genuine = make_message_id("42", SECRET, DOMAIN)
     other_secret = make_message_id("42", b"another secret", DOMAIN)
