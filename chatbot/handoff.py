@@ -60,7 +60,7 @@ class Handoff:
             HandoffRow.reason != "taken").order_by(HandoffRow.taken_at.desc()).limit(50))).all()
         if len(rows) < MIN_SAMPLES:
             return promised
-        median = statistics.median((taken - requested).total_seconds() for requested, taken in rows)
+        median = statistics.median((taken - requested).total_seconds() for requested, taken in rows if taken)
         return min(promised, max(SHORTEST_MINUTES, math.ceil(median / 60)))
 
     def due(self, requested_at: datetime, turn: Turn) -> datetime:

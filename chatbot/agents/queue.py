@@ -82,11 +82,12 @@ class Queue:
         names = dict((await s.execute(select(Agent.id, Agent.name).where(Agent.id.in_(agent_ids)))).all())
         last_ids = select(func.max(Message.id)).where(Message.conversation_id.in_(ids)).group_by(Message.conversation_id)
         last = {m.conversation_id: m for m in (await s.scalars(select(Message).where(Message.id.in_(last_ids)))).all()}
-        out = []
+        out: list[dict[str, Any]] = []
         for conv in convs:
             h, ticket, msg = handoffs.get(conv.id), tickets.get(conv.id), last.get(conv.id)
-            due = None if h is None or h.taken_at is not None else min(
-                [h.due_at, *([sla_due[conv.id]] if conv.id in sla_due else [])])
+            clock_due: datetime | None = sla_due.get(conv.id)
+            due = None if h is None or h.taken_at is not None else (
+                h.due_at if clock_due is None else min(h.due_at, clock_due))
             section = ("bot" if h is None else "waiting" if h.agent_id is None
                        else "mine" if h.agent_id == viewer.id else "others")
             out.append({

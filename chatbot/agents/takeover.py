@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -67,9 +68,8 @@ class Takeover:
     async def _turn(self, conversation_id: str) -> AsyncIterator[AsyncSession]:
         """One transaction, ordered with the bot's turns of this conversation in this process."""
         lock = self._lock(conversation_id) if self._lock else contextlib.nullcontext()
-        async with lock:
-            async with self.sessions() as s, s.begin():
-                yield s
+        async with lock, self.sessions() as s, s.begin():
+            yield s
 
     async def _holder_name(self, s: AsyncSession, h: Handoff | None) -> str | None:
         return None if h is None or h.agent_id is None else await s.scalar(
@@ -128,7 +128,7 @@ class Takeover:
                    client_id: str | None = None) -> Done:
         body = self._text(text)
         async with self._turn(conversation_id) as s:
-            conv, h = await self._held(s, agent, conversation_id, admin_may=False)
+            conv, _ = await self._held(s, agent, conversation_id, admin_may=False)
             if client_id:  # a resend after a lost acknowledgement stores nothing new
                 dup = await s.scalar(select(Message).where(Message.conversation_id == conversation_id,
                                                            Message.client_id == client_id))

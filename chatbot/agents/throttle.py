@@ -28,7 +28,7 @@ class ThrottlePolicy:
     def wait_after(self, failures: int) -> timedelta:
         if failures <= self.free_failures:
             return timedelta(0)
-        doubled = self.first_wait * 2 ** min(failures - self.free_failures - 1, 20)
+        doubled: timedelta = self.first_wait * int(2 ** min(failures - self.free_failures - 1, 20))
         return min(doubled, self.longest_wait)
 
 

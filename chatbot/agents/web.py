@@ -7,7 +7,7 @@ cannot send.
 """
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ def token_from_cookie_header(header: str | None) -> str | None:
     cookie: SimpleCookie = SimpleCookie()
     try:
         cookie.load(header)
-    except Exception:  # a malformed Cookie header is no session
+    except CookieError:  # a malformed Cookie header is no session
         return None
     morsel = cookie.get(COOKIE)
     return morsel.value if morsel else None

@@ -20,6 +20,7 @@ from chatbot.agents.queue import Queue
 from chatbot.agents.takeover import Done, Takeover, TakeoverError
 from chatbot.agents.web import token_from_cookie_header
 from chatbot.channels.chat import NAMESPACE as CHAT
+from chatbot.messages import OutboundMessage
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/agent"
@@ -160,7 +161,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         return {"ok": True}
 
     @staticmethod
-    def _wire(out: Any, agent_name: str | None = None) -> dict[str, Any]:
+    def _wire(out: OutboundMessage, agent_name: str | None = None) -> dict[str, Any]:
         wire = out.to_wire()
         if out.author == "agent":
             wire["agent_name"] = agent_name
@@ -189,7 +190,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         elif event == "typing":
             await self.emit("conversation.typing", {"conversation_id": conversation_id,
                                                     "typing": bool(data.get("typing"))}, room=room)
-        elif event == "read" and isinstance(data.get("up_to"), int):
-            if await self.takeover.visitor_read(conversation_id, int(data["up_to"])):
-                await self.emit("conversation.read", {"conversation_id": conversation_id,
-                                                      "up_to": data["up_to"]}, room=room)
+        elif (event == "read" and isinstance(data.get("up_to"), int)
+              and await self.takeover.visitor_read(conversation_id, int(data["up_to"]))):
+            await self.emit("conversation.read", {"conversation_id": conversation_id, "up_to": data["up_to"]},
+                            room=room)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import aiohttp
 import pytest
@@ -30,10 +31,10 @@ def make_agent(sessions: Any) -> Callable[..., Awaitable[AgentIdentity]]:
 
 async def login(base_url: str, email: str, password: str = PASSWORD) -> tuple[int, dict[str, Any], str | None]:
     """POST /agent/api/login; returns the status, the JSON body and the session cookie."""
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{base_url}/agent/api/login", json={"email": email, "password": password}) as r:
-            cookie = r.cookies.get(COOKIE)
-            return r.status, await r.json(), cookie.value if cookie else None
+    async with aiohttp.ClientSession() as http, http.post(
+            f"{base_url}/agent/api/login", json={"email": email, "password": password}) as r:
+        cookie = r.cookies.get(COOKIE)
+        return r.status, await r.json(), cookie.value if cookie else None
 
 
 class Console:
@@ -74,7 +75,7 @@ class Console:
             self._new.clear()
             try:
                 await asyncio.wait_for(self._new.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def close(self) -> None:

@@ -3,7 +3,7 @@ clock is injected, so "an hour later" is a value, not a wait."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from chatbot.agents.auth import AgentAuth, LoginError
 from chatbot.agents.models import Agent, AgentSession
 from tests.agents.conftest import FAST, PASSWORD, login
 
-T0 = datetime(2026, 11, 18, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 
 
 class Clock:

@@ -34,7 +34,7 @@ async def test_a_visitor_asking_for_a_person_is_queued_taken_and_answered(visito
     taken = await anna.call("take", {"conversation_id": entry["conversation_id"]})
     assert taken["ok"] and taken["conversation"]["section"] == "mine"
     await v.wait_for(lambda: any(m["author"] == "system" for m in v.messages()))
-    joined = [m for m in v.messages() if m["author"] == "system"][0]
+    joined = next(m for m in v.messages() if m["author"] == "system")
     assert "Anna Nowak" in joined["text"] and joined["lang"] == "pl"
 
     opened = await anna.call("open", {"conversation_id": entry["conversation_id"]})

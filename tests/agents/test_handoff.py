@@ -3,7 +3,7 @@ what the visitor is told (in their language, business-hours aware) and what the 
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,8 +23,9 @@ from chatbot.settings import Settings
 from chatbot.understanding import Analyzer
 from tests.conftest import IDENTITY_SECRET
 
-WEDNESDAY = datetime(2026, 11, 18, 13, 30, tzinfo=timezone.utc)
-SATURDAY = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+WEDNESDAY = datetime(2026, 11, 18, 13, 30, tzinfo=UTC)
+SATURDAY = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+ANONYMOUS = Sender()
 EMILY = Sender(customer_ref="C1005", signature=sign_customer("C1005", IDENTITY_SECRET))
 
 
@@ -39,7 +40,7 @@ def pipeline(settings: Settings, sessions: Any) -> Pipeline:
 
 
 class Chat:
-    def __init__(self, pipeline: Pipeline, sender: Sender = Sender(), now: datetime = WEDNESDAY) -> None:
+    def __init__(self, pipeline: Pipeline, sender: Sender = ANONYMOUS, now: datetime = WEDNESDAY) -> None:
         self.pipeline, self.sender, self.now = pipeline, sender, now
         self.id = f"chat-{id(self)}"
 
