@@ -65,7 +65,10 @@ def _payload(part: Message) -> bytes:
             try:
                 return inner_msg.as_bytes()
             except Exception:  # noqa: BLE001 - a broken attached mail is still worth its raw text
-                return str(inner_msg).encode("utf-8", errors="replace")
+                try:
+                    return str(inner_msg).encode("utf-8", errors="replace")
+                except RecursionError:  # hundreds of nested mails: the stored raw mail keeps them
+                    return b""
     data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""
 
