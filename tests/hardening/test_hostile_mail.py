@@ -7,7 +7,8 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chatbot.channels.email.compose import compose_reply, reply_subject
 from chatbot.channels.email.parsing import ParsedMail, parse_mail
