@@ -117,12 +117,12 @@ def _json_records(text: str) -> Iterator[Raw]:
             raise ImportFileError("the JSON array is not closed")
         if text[pos] == "]":
             break
-        line = text.count("\n", 0, pos) + 1
+        starts_on = text.count("\n", 0, pos) + 1
         try:
             item, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"line {exc.lineno}: not valid JSON: {exc.msg}") from None
-        items.append(_json_item(line, item))
+        items.append(_json_item(starts_on, item))
     yield from items
 
 

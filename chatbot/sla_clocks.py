@@ -11,10 +11,11 @@ two processes, and the loser simply re-reads.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func, select, update
+from sqlalchemy import JSON, ForeignKey, Index, String, Table, UniqueConstraint, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,7 +58,7 @@ class SlaClock(Base):
     version: Mapped[int] = mapped_column(default=0)
 
 
-TABLE = SlaClock.__table__
+TABLE: Table = SlaClock.__table__  # type: ignore[assignment]  # Core access, no identity map
 
 
 def iso(at: datetime) -> str:
@@ -103,9 +104,10 @@ async def modify(session: AsyncSession, where: Any, change: Callable[[Any], dict
             if values is None or await cas(session, row.id, row.version, **values):
                 done += values is not None
                 break
-            row = (await session.execute(select(TABLE).where(TABLE.c.id == row.id))).one_or_none()
-            if row is None:
+            fresh = (await session.execute(select(TABLE).where(TABLE.c.id == row.id))).one_or_none()
+            if fresh is None:
                 break
+            row = fresh
     return done
 
 

@@ -14,6 +14,7 @@ from chatbot.i18n import N_, current_language, gettext
 from chatbot.identity import identify
 from chatbot.models import Conversation, Customer
 from chatbot.pipeline import EndTurn, Step, Turn
+from chatbot.sla import record_ack
 from chatbot.tickets import open_ticket, open_ticket_for, raise_priority, update_details, wire
 from chatbot.understanding import Analysis, Analyzer
 
@@ -77,7 +78,9 @@ def detect_language(analyzer: Analyzer) -> Step:
 def acknowledge() -> Step:
     async def step(turn: Turn) -> None:
         if turn.accepted.is_first:
-            await turn.say(ACK, "ack")
+            ack = await turn.say(ACK, "ack")
+            # The chat's acknowledgement is kept once it is stored (docs/tickets.md, SLA hooks).
+            await record_ack(turn.session, turn.conv.id, ack.created_at)
     return step
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,6 +18,7 @@ from chatbot.desk import Route
 from chatbot.models import Conversation, Ticket
 from chatbot.tickets import open_ticket
 
+OUTAGE = Route("technical", "support", "high", "complex")
 WAIT = 10.0  # seconds: a safety net so that a broken scheduler fails the test instead of hanging it
 
 
@@ -78,7 +80,7 @@ async def settle(scheduler: Any, clock: FakeClock) -> None:
 
 
 async def make_ticket(sessions: async_sessionmaker[AsyncSession], at: datetime, *, channel: str = "chat",
-                      route: Route = Route("technical", "support", "high", "complex"),
+                      route: Route = OUTAGE,
                       customer_id: int | None = 1, conversation_id: str | None = None,
                       before: Callable[[AsyncSession, str], Any] | None = None) -> Ticket:
     """A ticket whose request arrived at ``at``; ``before`` may add messages or mails first."""

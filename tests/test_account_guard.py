@@ -33,8 +33,8 @@ CAMILLE = {"name": "Camille", "service": "Cloud VPS S", "order": "3392017", "ip"
 GUARD = re.compile(r"security|sécurité|bezpieczeństwa|seguridad|Sicherheit")
 
 
-@pytest.fixture
-def pipeline(database_url: str, sessions: Any) -> Pipeline:
+def guarded_pipeline(database_url: str, sessions: Any) -> Pipeline:
+    """The app's steps, with our receiving mail server's authserv-id configured."""
     settings = Settings(database_url=database_url, secret_key="k", identity_secret=IDENTITY_SECRET,
                         trusted_authserv_id=OURS)
     desk = load_desk()
@@ -42,7 +42,15 @@ def pipeline(database_url: str, sessions: Any) -> Pipeline:
                     default_steps(settings, desk, Analyzer(desk), Knowledge(desk, BusinessHours(desk))))
 
 
-async def talk(pipeline: Pipeline, text: str, *, channel: str = "chat", sender: Sender = Sender(),
+@pytest.fixture
+def pipeline(database_url: str, sessions: Any) -> Pipeline:
+    return guarded_pipeline(database_url, sessions)
+
+
+ANONYMOUS = Sender()
+
+
+async def talk(pipeline: Pipeline, text: str, *, channel: str = "chat", sender: Sender = ANONYMOUS,
                conversation: str | None = None, subject: str | None = None) -> list[OutboundMessage]:
     out: list[OutboundMessage] = []
 

@@ -105,7 +105,7 @@ async def test_nobody_takes_over_another_customers_order_ip_or_address(sessions,
         (4, "email marek@kowalski-it.example.pl is already registered to customer C1002"),
     ]
     after = await snapshot(sessions)
-    assert [r for r in after if r[0] == "C1001"][0][1] == "Camille D."
+    assert next(r for r in after if r[0] == "C1001")[1] == "Camille D."
     assert [r[:1] + r[2:] for r in after] == [r[:1] + r[2:] for r in before], "nothing else moved"
 
 

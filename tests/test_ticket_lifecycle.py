@@ -9,15 +9,21 @@ import pytest
 from sqlalchemy import select
 
 from chatbot.desk import Route
+from chatbot.messages import Sender
 from chatbot.models import Ticket, TicketEvent
+from chatbot.pipeline import Pipeline
 from chatbot.sla_clocks import TABLE
 from chatbot.tickets import TicketStatusError, escalate, set_status
 from tests.sla_fakes import make_ticket
-from tests.test_account_guard import PASS, pipeline, talk  # noqa: F401  (the pipeline fixture)
-from chatbot.messages import Sender
+from tests.test_account_guard import PASS, guarded_pipeline, talk
 
 T0 = datetime(2026, 11, 18, 13, 30, tzinfo=UTC)
 AGENT = "agent:ana@introserv.com"
+
+
+@pytest.fixture
+def pipeline(database_url: str, sessions: Any) -> Pipeline:
+    return guarded_pipeline(database_url, sessions)
 
 
 async def history(sessions: Any, ticket_id: int) -> list[tuple[str, str, dict[str, Any]]]:
