@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -37,7 +38,19 @@ FIXED_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def same_origin(origin: str | None, *hosts: str | None) -> bool:
+    """True when a request's Origin header names this server (or is absent: same-origin GETs and
+    non-browser clients send none; a browser making a cross-site request always sends it)."""
+    if origin is None:
+        return True
+    if origin == "null":  # sandboxed frames, data: URLs, some redirects: never our own pages
+        return False
+    netloc = urlsplit(origin).netloc.lower()
+    return any(netloc == (h or "").lower() for h in hosts if h)
 
 
 def _hash(content: str) -> str:
@@ -105,6 +118,19 @@ class HttpHardening:
             raise web.HTTPRequestEntityTooLarge(max_size=self.max_body_bytes, actual_size=length)
         return await handler(request)
 
+    @web.middleware
+    async def refuse_cross_site(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """CSRF: a state-changing request must come from our own pages. The agents' session cookie
+        is SameSite=Strict already; this also covers same-site subdomains and older browsers.
+        Socket.IO checks its own handshake (the chat is embedded on other sites on purpose)."""
+        if request.method in UNSAFE_METHODS and not request.path.startswith("/socket.io/"):
+            origin = request.headers.get("Origin")
+            if not same_origin(origin, request.host, request.headers.get("X-Forwarded-Host")) or \
+                    request.headers.get("Sec-Fetch-Site") == "cross-site":
+                return web.json_response({"error": {"code": "cross_origin"}}, status=403)
+        return await handler(request)
+
     def install(self, app: web.Application) -> None:
+        app.middlewares.append(self.refuse_cross_site)
         app.middlewares.append(self.limit_body)
         app.on_response_prepare.append(self.on_prepare)

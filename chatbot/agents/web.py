@@ -36,6 +36,12 @@ def token_from_cookie_header(header: str | None) -> str | None:
     return morsel.value if morsel else None
 
 
+def _behind_tls(request: web.Request) -> bool:
+    """TLS here or at the reverse proxy in front. Believing the header from anyone is safe for this
+    use: it can only make the cookie stricter (Secure), never looser."""
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+
 def _error(status: int, code: str, **extra: Any) -> web.Response:
     return web.json_response({"error": {"code": code, **extra}}, status=status)
 
@@ -80,7 +86,7 @@ class AgentWeb:
             return _error(401, exc.code)
         response = web.json_response({"agent": login.agent.wire(), "expires_at": login.expires_at.isoformat()})
         response.set_cookie(COOKIE, login.token, max_age=int(self.auth.ttl.total_seconds()), path="/",
-                            httponly=True, samesite="Strict", secure=request.secure)
+                            httponly=True, samesite="Strict", secure=_behind_tls(request))
         return response
 
     async def logout(self, request: web.Request) -> web.Response:

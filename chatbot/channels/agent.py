@@ -21,6 +21,7 @@ from chatbot.agents.takeover import Done, Takeover, TakeoverError
 from chatbot.agents.web import token_from_cookie_header
 from chatbot.channels.chat import NAMESPACE as CHAT
 from chatbot.messages import OutboundMessage
+from chatbot.security import same_origin
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/agent"
@@ -77,6 +78,10 @@ class AgentNamespace(socketio.AsyncNamespace):
         task.add_done_callback(self._tasks.discard)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        # Another site's page must not open a console with the agent's cookie (WebSocket hijacking).
+        if not same_origin(environ.get("HTTP_ORIGIN"), environ.get("HTTP_HOST"),
+                           environ.get("HTTP_X_FORWARDED_HOST")):
+            raise socketio.exceptions.ConnectionRefusedError({"code": "cross_origin"})
         token = auth.get("token") if isinstance(auth, dict) else None
         token = token or token_from_cookie_header(environ.get("HTTP_COOKIE"))
         agent = await self.auth.agent_for(token)
