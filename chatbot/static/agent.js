@@ -177,7 +177,7 @@
     var details = DETAILS.filter(function (k) { return e.details[k]; }).map(function (k) { return e.details[k]; });
     if (details.length) b.appendChild(el("span", "line small collected", details.join(" · ")));
     if (e.last_message) b.appendChild(el("span", "line preview", e.last_message.text));
-    b.addEventListener("click", function () { openConversation(e.conversation_id); });
+    b.addEventListener("click", function () { openConversation(e.conversation_id, false, true); });
     li.appendChild(b);
     return li;
   }
@@ -191,7 +191,7 @@
 
   /* ---- one conversation ---- */
 
-  function openConversation(id, keepError) {
+  function openConversation(id, keepError, byHand) {
     return call("open", {conversation_id: id}).then(function (res) {
       if (res.error) return showError(res);
       var first = current !== id;
@@ -207,6 +207,8 @@
         if (b.dataset.id === id) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
       });
       markRead();
+      // Opened from the list: the next step is at hand (take it, or answer it) without the mouse.
+      if (byHand) { if (!$("take").hidden) $("take").focus(); else if (!$("reply").disabled) $("reply").focus(); }
     });
   }
 

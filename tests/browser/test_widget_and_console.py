@@ -140,3 +140,43 @@ async def test_the_widget_fits_a_phone_and_hands_back_to_the_bot(server: str, br
     await expect(agent.locator(".section-bot .item")).to_have_count(1)
     await visitor_says(visitor, "Danke!")
     await expect(visitor.locator(f"{WIDGET} .msg.bot").last).to_contain_text("Gern geschehen")
+
+    # Taken again from the bot and closed: the visitor may start afresh.
+    await agent.locator(".section-bot .item").click()
+    await agent.locator("#take").click()
+    await agent.locator("#close").click()
+    await expect(visitor.locator(f"{WIDGET} .closed")).to_contain_text("Dieses Gespräch ist beendet.")
+    await visitor.locator(f"{WIDGET} .restart").click()
+    await expect(visitor.locator(f"{WIDGET} .msg")).to_have_count(0)
+    await visitor_says(visitor, "Hallo")
+    await expect(visitor.locator(f"{WIDGET} .msg.kind-ack")).to_have_count(1)  # a new conversation
+
+
+async def test_an_agent_can_do_everything_with_the_keyboard(server: str, browser: Any, make_agent: Any) -> None:
+    await make_agent()
+    visitor = await (await browser.new_context(locale="fr-FR")).new_page()
+    await open_widget(visitor, server)
+    await visitor_says(visitor, "Je voudrais parler à un conseiller, s'il vous plaît")
+    await expect(visitor.locator(f"{WIDGET} .msg.kind-handoff")).to_be_visible()
+
+    agent = await (await browser.new_context(locale="fr-FR")).new_page()
+    await agent.goto(f"{server}/agent")
+    await expect(agent.locator("#email")).to_be_focused()
+    await agent.keyboard.type("anna@introserv.com")
+    await agent.keyboard.press("Tab")
+    await agent.keyboard.type(PASSWORD)
+    await agent.keyboard.press("Enter")
+    await expect(agent.locator("#me")).to_have_text("Anna Nowak")
+    await expect(agent.locator(".section-waiting .item")).to_have_count(1)
+    await expect(agent.locator(".section-waiting h3")).to_contain_text("En attente d'une personne")  # French chrome
+
+    await agent.keyboard.press("Alt+q")
+    await expect(agent.locator(".section-waiting .item")).to_be_focused()
+    await agent.keyboard.press("Enter")
+    await expect(agent.locator("#take")).to_be_focused()
+    await agent.keyboard.press("Enter")
+    await expect(agent.locator("#reply")).to_be_focused()
+    await agent.keyboard.type("Bonjour, je regarde votre demande.")
+    await agent.keyboard.press("Enter")
+    await expect(visitor.locator(f"{WIDGET} .msg.agent .text")).to_have_text("Bonjour, je regarde votre demande.")
+    await expect(agent.locator("#reply")).to_have_value("")
