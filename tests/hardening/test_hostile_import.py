@@ -6,7 +6,8 @@ import io
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from chatbot.customers_import import ImportFileError, Progress, import_records, read_file
