@@ -1,5 +1,5 @@
 """When the problem started, in five languages, resolved against the arrival time, DST-correct."""
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -92,3 +92,161 @@ def test_a_french_est_after_an_ip_is_not_eastern_time() -> None:
     got = parse_start_time("notre serveur 46.105.33.201 est injoignable depuis 4h50 ce matin",
                            datetime.fromisoformat("2026-03-29T06:30:00+02:00"), lang="fr")
     assert got is not None and got.isoformat() == "2026-03-29T04:50:00+02:00"
+
+
+# --- Forms added after the blind set's error analysis (each failed on the former parser) ----------
+
+def _same(got: datetime | None, expected: str) -> None:
+    """Same instant and same UTC offset (a time in the repeated hour compares by instant only)."""
+    want = datetime.fromisoformat(expected)
+    assert got is not None
+    assert got.astimezone(timezone.utc) == want.astimezone(timezone.utc)
+    assert got.utcoffset() == want.utcoffset()
+
+
+WED = "2026-05-06T10:00:00+02:00"  # a Wednesday
+
+# Durations are subtracted from the arrival instant, not from the wall clock.
+DST_DURATIONS = [
+    ("il y a une heure", "2025-10-26T03:15:00+01:00", "fr", "2025-10-26T02:15:00+01:00"),
+    ("depuis 40 minutes", "2025-10-26T02:20:00+01:00", "fr", "2025-10-26T02:40:00+02:00"),
+    ("seit 20 Minuten komplett down", "2026-10-25T02:30:00+01:00", "de", "2026-10-25T02:10:00+01:00"),
+    ("went down 45 mins ago", "2025-03-30T03:20:00+02:00", "en", "2025-03-30T01:35:00+01:00"),
+    ("desde hace 2 horas", "2026-03-29T03:30:00+02:00", "es", "2026-03-29T00:30:00+01:00"),
+    ("od 30 minut", "2026-10-25T02:15:00+01:00", "pl", "2026-10-25T02:45:00+02:00"),
+]
+# A wall-clock time in the repeated hour is its occurrence nearest before the arrival.
+REPEATED_HOUR = [
+    ("since 02:30", "2026-10-25T02:50:00+01:00", "en", "2026-10-25T02:30:00+01:00"),
+    ("depuis 2h30", "2026-10-25T03:15:00+01:00", "fr", "2026-10-25T02:30:00+01:00"),
+    ("od 2:10", "2026-10-25T02:20:00+01:00", "pl", "2026-10-25T02:10:00+01:00"),
+    ("desde las 2:05", "2026-10-25T02:30:00+01:00", "es", "2026-10-25T02:05:00+01:00"),
+]
+APPROXIMATE = [
+    ("wszystko stoi od jakichś 20 minut", "pl"), ("od mniej więcej 20 minut", "pl"),
+    ("seit rund 20 Minuten", "de"),
+    ("depuis à peu près 20 minutes", "fr"), ("desde hace aproximadamente 20 minutos", "es"),
+    ("desde hace cerca de 20 minutos", "es"), ("for roughly 20 minutes", "en"),
+]
+DURATIONS_IN_WORDS = [
+    ("packet loss od godziny", "pl", 60), ("nie działa od doby", "pl", 1440), ("for the past hour", "en", 60),
+    ("od półtorej godziny", "pl", 90), ("depuis une heure et demie", "fr", 90),
+    ("desde hace hora y media", "es", 90), ("seit anderthalb Stunden", "de", 90),
+    ("for an hour and a half", "en", 90), ("1,5 h temu", "pl", 90), ("since 1.5 hours", "en", 90),
+    ("depuis un quart d'heure", "fr", 15), ("od kwadransa", "pl", 15), ("seit einer Viertelstunde", "de", 15),
+    ("desde hace un cuarto de hora", "es", 15), ("for a quarter of an hour", "en", 15),
+    ("seit 'ner halben Stunde", "de", 30), ("seit ner Stunde", "de", 60),
+    ("od dwóch godzin", "pl", 120), ("od dwudziestu minut", "pl", 20), ("od pięciu minut", "pl", 5),
+    ("od trzech godzin", "pl", 180), ("il y a quarante minutes", "fr", 40), ("hace cuarenta minutos", "es", 40),
+    ("vor vierzig Minuten", "de", 40), ("forty minutes ago", "en", 40),
+]
+HOURS_IN_WORDS = [
+    ("down seit halb neun", "de", "08:30"), ("seit neun Uhr", "de", "09:00"), ("seit viertel nach acht", "de", "08:15"),
+    ("since nine this morning", "en", "09:00"), ("since half past eight", "en", "08:30"),
+    ("since eight o'clock", "en", "08:00"),
+    ("depuis neuf heures ce matin", "fr", "09:00"), ("depuis huit heures et demie", "fr", "08:30"),
+    ("desde las nueve", "es", "09:00"), ("desde las ocho y media", "es", "08:30"),
+    ("od dziewiątej", "pl", "09:00"), ("od ósmej rano", "pl", "08:00"), ("od wpół do dziewiątej", "pl", "08:30"),
+    ("od 8.30 nie działa", "pl", "08:30"), ("down since 8.30am", "en", "08:30"), ("seit 8.30 offline", "de", "08:30"),
+]
+WEEKDAYS = [
+    ("seit Montag 10:00 Uhr", "de", "2026-05-04T10:00:00+02:00"),
+    ("depuis lundi 10h", "fr", "2026-05-04T10:00:00+02:00"),
+    ("od poniedziałku od 10:00", "pl", "2026-05-04T10:00:00+02:00"),
+    ("desde el lunes a las 10", "es", "2026-05-04T10:00:00+02:00"),
+    ("since Monday 10am", "en", "2026-05-04T10:00:00+02:00"),
+    ("since Wednesday 11am", "en", "2026-04-29T11:00:00+02:00"),    # today's 11:00 is still to come
+    ("samedi soir vers 23h", "fr", "2026-05-02T23:00:00+02:00"),
+    ("w sobotę o 23", "pl", "2026-05-02T23:00:00+02:00"),
+    ("el sábado a las 23h", "es", "2026-05-02T23:00:00+02:00"),
+    ("am Sonntag gegen 22 Uhr", "de", "2026-05-03T22:00:00+02:00"),
+    ("on Sunday night around 11pm", "en", "2026-05-03T23:00:00+02:00"),
+]
+NAMED_ZONES = [
+    ("dejó de responder a las 7:15 hora de Ciudad de México", "2026-04-14T16:00:00+02:00", "es",
+     "2026-04-14T07:15:00-06:00"),
+    ("desde las 9 hora de Buenos Aires", "2026-05-06T18:00:00+02:00", "es", "2026-05-06T09:00:00-03:00"),
+    ("desde las 8 hora de Bogotá", "2026-05-06T18:00:00+02:00", "es", "2026-05-06T08:00:00-05:00"),
+    ("depuis 8h heure de Montréal", "2026-05-06T18:00:00+02:00", "fr", "2026-05-06T08:00:00-04:00"),
+    ("depuis 8h heure du Québec", "2026-05-06T18:00:00+02:00", "fr", "2026-05-06T08:00:00-04:00"),
+    ("depuis 10h heure de la Réunion", "2026-05-06T18:00:00+02:00", "fr", "2026-05-06T10:00:00+04:00"),
+    ("seit 9 Uhr Moskauer Zeit", WED, "de", "2026-05-06T09:00:00+03:00"),
+    ("seit 8 Uhr New Yorker Zeit", "2026-05-06T18:00:00+02:00", "de", "2026-05-06T08:00:00-04:00"),
+    ("seit 9 Uhr OEZ", WED, "de", "2026-05-06T09:00:00+03:00"),
+    ("od 9:00 czasu londyńskiego", WED, "pl", "2026-05-06T09:00:00+01:00"),
+    ("od 9:00 czasu moskiewskiego", WED, "pl", "2026-05-06T09:00:00+03:00"),
+    ("od 9:00 czasu kijowskiego", WED, "pl", "2026-05-06T09:00:00+03:00"),
+    ("since 9am Central time", "2026-05-06T18:00:00+02:00", "en", "2026-05-06T09:00:00-05:00"),
+    ("since 9am Mountain time", "2026-05-06T18:00:00+02:00", "en", "2026-05-06T09:00:00-06:00"),
+    ("since 9:00 Lisbon time", WED, "en", "2026-05-06T09:00:00+01:00"),
+    ("since 9:00 Dublin time", WED, "en", "2026-05-06T09:00:00+01:00"),
+    ("since 2pm Singapore time", WED, "en", "2026-05-06T14:00:00+08:00"),
+    ("since 8:00 Athens time", WED, "en", "2026-05-06T08:00:00+03:00"),
+    ("since 10:00 MSK", WED, "en", "2026-05-06T10:00:00+03:00"),
+    ("since 9:00 UTC−3", "2026-05-06T18:00:00+02:00", "en", "2026-05-06T09:00:00-03:00"),
+    ("since 9 am PT", "2026-05-06T20:00:00+02:00", "en", "2026-05-06T09:00:00-07:00"),
+    ("since 9 am ET", "2026-05-06T20:00:00+02:00", "en", "2026-05-06T09:00:00-04:00"),
+]
+OTHER_SINCE_FORMS = [
+    ("ya van 20 minutos sin servicio", "es", "2026-05-06T09:40:00+02:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "lang", "expected"), DST_DURATIONS + REPEATED_HOUR + NAMED_ZONES)
+def test_dst_and_named_zones(text: str, now: str, lang: str, expected: str) -> None:
+    _same(parse_start_time(text, datetime.fromisoformat(now), lang=lang), expected)
+
+
+@pytest.mark.parametrize(("text", "lang"), APPROXIMATE)
+def test_an_approximation_between_since_and_the_number(text: str, lang: str) -> None:
+    _same(parse_start_time(text, datetime.fromisoformat(WED), lang=lang), "2026-05-06T09:40:00+02:00")
+
+
+@pytest.mark.parametrize(("text", "lang", "minutes"), DURATIONS_IN_WORDS)
+def test_durations_in_words_fractions_and_implied_one(text: str, lang: str, minutes: int) -> None:
+    got = parse_start_time(text, datetime.fromisoformat(WED), lang=lang)
+    _same(got, (datetime.fromisoformat(WED) - timedelta(minutes=minutes)).isoformat())
+
+
+@pytest.mark.parametrize(("text", "lang", "clock"), HOURS_IN_WORDS)
+def test_clock_hours_in_words_and_dotted(text: str, lang: str, clock: str) -> None:
+    _same(parse_start_time(text, datetime.fromisoformat(WED), lang=lang), f"2026-05-06T{clock}:00+02:00")
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), WEEKDAYS + OTHER_SINCE_FORMS)
+def test_weekdays_are_the_last_one_not_in_the_future(text: str, lang: str, expected: str) -> None:
+    _same(parse_start_time(text, datetime.fromisoformat(WED), lang=lang), expected)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("We'd need around 8 machines from January", "en"),
+    ("okolo 5 serwerów", "pl"), ("depuis 3 serveurs", "fr"), ("wir haben seit 3 Jahren 5 Server bei euch", "de"),
+    ("Przerwę w działaniu możemy zaplanować na sobotę po 22:00.", "pl"),
+    ("on peut intervenir demain à 10h", "fr"), ("könnt ihr das morgen um 10 Uhr machen?", "de"),
+    ("podemos hacerlo mañana a las 10", "es"), ("can you do it tomorrow at 10am?", "en"),
+    ("next Monday at 9 works for us", "en"),
+])
+def test_counts_and_future_times_are_not_start_times(text: str, lang: str) -> None:
+    assert parse_start_time(text, datetime.fromisoformat(WED), lang=lang) is None
+
+
+def test_capitals_est_without_a_time_is_french() -> None:
+    got = parse_start_time("LE SERVEUR EST HS DEPUIS 9H", datetime.fromisoformat(WED), lang="fr")
+    _same(got, "2026-05-06T09:00:00+02:00")
+
+
+# Behaviour the new rules must keep (these passed before too).
+@pytest.mark.parametrize(("text", "now", "lang", "expected"), [
+    ("seit 2:40 Uhr", "2026-10-25T02:50:00+02:00", "de", "2026-10-25T02:40:00+02:00"),  # before the change
+    ("since Wednesday 8am", WED, "en", "2026-05-06T08:00:00+02:00"),                    # today, earlier
+    ("depuis 9h heure de Londres", WED, "fr", "2026-05-06T09:00:00+01:00"),
+    ("seit ungefähr 20 Minuten", WED, "de", "2026-05-06T09:40:00+02:00"),
+])
+def test_kept_behaviour(text: str, now: str, lang: str, expected: str) -> None:
+    _same(parse_start_time(text, datetime.fromisoformat(now), lang=lang), expected)
+
+
+@pytest.mark.parametrize("text", ["about 10 servers in total", "desde las tres máquinas nuevas",
+                                  "the maintenance is scheduled for 22:00", "LE SERVEUR EST HS"])
+def test_still_no_start_time(text: str) -> None:
+    assert parse_start_time(text, datetime.fromisoformat(WED)) is None
