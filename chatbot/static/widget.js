@@ -300,7 +300,11 @@
     if (script.dataset.customerId) { auth.customer_id = script.dataset.customerId; auth.customer_hash = script.dataset.customerHash; }
     var socket = this.socket = window.io(origin + "/chat", {auth: auth, transports: ["websocket", "polling"]});
     socket.on("session", function (s) {
-      if (auth.token && !s.resumed) self.clear();  // the old conversation is gone: start afresh
+      // Another conversation than the one shown (its token was refused): show the new one, keeping
+      // what the visitor has typed but not yet sent. A conversation with no message yet is not
+      // "resumed" but keeps its id, so nothing is lost then.
+      if (self.conversationId && s.conversation_id !== self.conversationId) self.clear(true);
+      self.conversationId = s.conversation_id;
       auth.token = s.token; put("localStorage", TOKEN, s.token);
       self.setStatus("online");
       if (s.lang && s.lang !== self.lang) self.loadTexts(s.lang);
@@ -334,16 +338,19 @@
     socket.on("connect_error", function () { self.setStatus("reconnecting"); });
   };
 
-  Widget.prototype.clear = function () {
-    this.shown = {}; this.pending = {}; this.readUpTo = 0; this.seenUpTo = 0;
+  Widget.prototype.clear = function (keepPending) {
+    var pending = keepPending ? this.pending : {};
+    this.shown = {}; this.pending = pending; this.readUpTo = 0; this.seenUpTo = 0;
     while (this.ui.log.firstChild) this.ui.log.removeChild(this.ui.log.firstChild);
+    Object.keys(pending).forEach(function (cid) { this.ui.log.appendChild(pending[cid].row); }, this);
     this.ui.closed.hidden = true; this.ui.typing.hidden = true;
   };
 
   Widget.prototype.restart = function () {
     put("localStorage", TOKEN, null);
     delete this.socket.auth.token;
-    this.clear();
+    this.conversationId = null;
+    this.clear(false);
     this.socket.disconnect().connect();
     this.ui.input.focus();
   };

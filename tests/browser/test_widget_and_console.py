@@ -180,3 +180,21 @@ async def test_an_agent_can_do_everything_with_the_keyboard(server: str, browser
     await agent.keyboard.press("Enter")
     await expect(visitor.locator(f"{WIDGET} .msg.agent .text")).to_have_text("Bonjour, je regarde votre demande.")
     await expect(agent.locator("#reply")).to_have_value("")
+
+
+async def test_the_widget_reconnects_by_itself_and_sends_what_was_written_offline(server: str, browser: Any) -> None:
+    context = await browser.new_context(locale="es-ES")
+    visitor = await context.new_page()
+    await open_widget(visitor, server)
+    status = visitor.locator(f"{WIDGET} .status")
+    await expect(status).to_have_text("Respondemos 24/7")
+    await context.set_offline(True)
+    await expect(status).to_have_text("Se ha perdido la conexión. Reconectando…")
+    await visitor_says(visitor, "¿Cuánto tarda la respuesta a un ticket?")
+    mine = visitor.locator(f"{WIDGET} .msg.customer")
+    await expect(mine.locator(".state")).to_have_text("Enviando…")
+    await context.set_offline(False)
+    await expect(status).to_have_text("Respondemos 24/7")
+    await expect(mine.locator(".state")).to_have_text("Enviado")
+    await expect(visitor.locator(f"{WIDGET} .msg.kind-answer")).to_contain_text("minutos")
+    await expect(mine).to_have_count(1)  # sent once, shown once
