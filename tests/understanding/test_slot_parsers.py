@@ -76,3 +76,41 @@ def test_known_services_are_preferred() -> None:
     assert parse_service("le Cloud VPS L ne répond plus", known) == "Cloud VPS L"
     assert parse_service("mon VPS lent", ["VPS L"]) is None  # "lent" is not the size L
     assert parse_service("VPS SSD-2", known) == "VPS SSD-2"  # written, though not registered
+
+
+# --- After the blind set's error analysis: addresses on the customer's side, more order spellings,
+# and numbers of other things (each failed before) ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "ip"), [
+    ("only allow ssh from my office ip 203.0.113.50", None),
+    ("only allow ssh from my office ip 203.0.113.50 on 51.91.3.3", "51.91.3.3"),
+    ("autoriser uniquement l'IP de notre bureau 81.250.1.2 sur le pare-feu", None),
+    ("merci d'autoriser 81.250.1.2 sur le serveur 51.68.3.4", "51.68.3.4"),
+    ("proszę dodać IP naszego biura 83.1.2.3 do białej listy", None),
+    ("zezwólcie na ruch tylko z 83.1.2.3 na serwerze 54.38.91.3", "54.38.91.3"),
+    ("permitid solo la IP de mi oficina 88.1.2.3", None),
+    ("abrid el 3389 solo desde nuestra VPN 88.1.2.3 en el servidor 46.105.1.72", "46.105.1.72"),
+    ("bitte nur unsere Büro-IP 84.1.2.3 freigeben", None),
+    ("bitte 84.1.2.3 auf die Whitelist von Server 5.196.88.123 setzen", "5.196.88.123"),
+    ("from my home IP 90.1.2.3 I cannot reach 51.91.3.3", "51.91.3.3"),
+    ("ping to 8.8.8.8 from the server fails", None),
+])
+def test_an_address_on_the_customers_side_is_not_the_server(text: str, ip: str | None) -> None:
+    assert parse_ip(text) == ip
+
+
+@pytest.mark.parametrize(("text", "order"), [
+    ("Orden 7145502.", "7145502"), ("número de orden 7145502", "7145502"), ("nr zam. 3310284", "3310284"),
+    ("n° de cmd 4471093", "4471093"), ("órdenes 7145502 y 7145503", "7145502"),
+])
+def test_more_order_spellings(text: str, order: str) -> None:
+    assert parse_order(text) == order
+
+
+@pytest.mark.parametrize("text", [
+    "Re: [#88412] Serveur injoignable", "client ID #123456", "caso #123456", "Anfrage #123456", "demande #123456",
+    "request #123456", "incidencia #123456", "sprawa #123456", "order cancelled: ticket 123456",
+    "Kunden-Nr. #4471093",
+])
+def test_ticket_case_and_customer_numbers_are_not_orders(text: str) -> None:
+    assert parse_order(text) is None
