@@ -24,6 +24,7 @@ from chatbot.desk import Desk
 from chatbot.i18n import N_, gettext
 from chatbot.knowledge.phrasing import team_status, when
 from chatbot.pipeline import Step, Turn
+from chatbot.steps import HANDOFF
 from chatbot.tickets import open_ticket_for
 
 HANDOFF_SOON = N_("I am passing this conversation to a person from our support team, who will join here, "
@@ -34,6 +35,7 @@ HANDOFF_LATER = N_("I am passing this conversation to our support team. Nobody i
                    "will join here {when}.")
 ALREADY_WAITING = N_("You are in the queue: a person from our support team will join here shortly.")
 
+LIVE_CHANNEL = "chat"  # the channel people can join live
 CHAT_TEAM = "support"  # the team whose people answer the chat (level 1, 24/7 in the seed documents)
 RECENT = timedelta(hours=2)  # "right now": the handoffs taken in this window
 MIN_SAMPLES = 3  # below that, the promise is a better guide than an average
@@ -73,6 +75,11 @@ class Handoff:
     async def request(self, turn: Turn, reason: str) -> None:
         """Put the conversation in the agents' queue and tell the visitor when a person joins."""
         conv = turn.conv
+        if turn.inbound.channel != LIVE_CHANNEL:
+            # Nobody can join an email thread live: the person answers the ticket by email instead.
+            conv.status = "waiting"
+            await turn.say(HANDOFF, "handoff")
+            return
         if conv.status == "waiting" and await open_handoff(turn.session, conv.id) is not None:
             await turn.say(ALREADY_WAITING, "handoff")
             return
@@ -107,7 +114,8 @@ class Handoff:
 
         async def step(turn: Turn) -> None:
             ticket, conv = turn.ticket, turn.conv
-            if ticket is None or ticket.priority != "high" or conv.status in ("waiting", "agent"):
+            if (turn.inbound.channel != LIVE_CHANNEL or ticket is None or ticket.priority != "high"
+                    or conv.status in ("waiting", "agent")):
                 return
             if (conv.state or {}).get("handed_off_ticket") == ticket.number:
                 return  # an agent handed it back to the bot: do not queue it again

@@ -79,7 +79,8 @@ class Takeover:
         async with self._turn(conversation_id) as s:
             now = self.clock()
             won = await s.execute(update(Conversation).where(
-                Conversation.id == conversation_id, Conversation.status.in_(TAKEABLE))
+                Conversation.id == conversation_id, Conversation.status.in_(TAKEABLE),
+                Conversation.channel == "chat")  # an email thread cannot be joined live
                 .values(status="agent", updated_at=now).execution_options(synchronize_session=False))
             h = await open_handoff(s, conversation_id)
             if won.rowcount != 1:  # type: ignore[attr-defined]

@@ -121,3 +121,16 @@ async def test_a_closed_team_on_the_ticket_is_mentioned(pipeline: Pipeline) -> N
     replies = await chat.says("can I talk to a human please")
     assert "usually within 10 minutes right now" in replies[-1].text
     assert "The billing team is closed right now and will be back on Monday" in replies[-1].text
+
+
+async def test_an_email_asking_for_a_person_is_not_put_in_the_live_queue(pipeline: Pipeline, sessions: Any) -> None:
+    out: list[OutboundMessage] = []
+
+    async def emit(m: OutboundMessage) -> None:
+        out.append(m)
+
+    await pipeline.handle(InboundMessage(channel="email", conversation_id="mail-1", text="I want to talk to a human",
+                                         received_at=WEDNESDAY, sender=Sender(address="x@example.com"),
+                                         subject="help", questions_per_reply=None), emit)
+    assert out[-1].kind == "handoff" and "usually within" not in out[-1].text
+    assert await handoffs(sessions, "mail-1") == []
