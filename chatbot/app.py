@@ -16,6 +16,7 @@ from chatbot import account_guard, ticket_steps
 from chatbot.agents.console import AgentConsole
 from chatbot.business_hours import BusinessHours
 from chatbot.channels.chat import ChatNamespace, ResumeTokens
+from chatbot.channels.email.channel import install_email
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import Desk, load_desk
@@ -93,6 +94,7 @@ def build_app(settings: Settings) -> web.Application:
     app.router.add_get("/", _index)
     app.router.add_static("/static/", STATIC)
     agents.install(app)  # /agent console, its login, the pages' texts per language
+    install_email(app, settings, sessions, pipeline, ops)  # IMAP intake, outbox sender (when configured)
 
     async def close_db(_: web.Application) -> None:
         await engine.dispose()

@@ -83,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
 
     register_customers(sub)  # chatbot customers import FILE
     register_sla(sub)  # chatbot sla report --since …
+    from chatbot.channels.email.cli import register as register_mail
+
+    register_mail(sub)  # chatbot mail list|rerun
     return p
 
 

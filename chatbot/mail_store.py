@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, func, select, update
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,8 +45,12 @@ class InboundMail(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     conversation_id: Mapped[str | None] = mapped_column(String(36), index=True)
     message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    # What a reply needs later: the customer's References, Content-Language, display name.
+    thread: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Whether an automatic email may answer this mail, and why (loop guard, rate limit).
     reply_allowed: Mapped[bool] = mapped_column(default=False)
+    # An automatic message in a known conversation: stored there for the agents, no bot turn.
+    silent: Mapped[bool] = mapped_column(default=False)
     reply_reason: Mapped[str | None] = mapped_column(Text)
     ack_outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

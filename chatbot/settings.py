@@ -68,6 +68,21 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_tls: str = "starttls"  # "starttls" | "tls" | "none"
+    imap_starttls: bool = False  # with imap_tls false: upgrade a plain connection (port 143) with STARTTLS
+    imap_processed_keyword: str = "$Processed"  # set on a mail once it is safely stored (\\Seen if refused)
+    # Domain of our outgoing Message-IDs (default: the support address's domain).
+    email_domain: str = ""
+    # More addresses that are ours (comma-separated): never answered automatically, loops otherwise.
+    email_own_addresses: str = ""
+    email_max_message_bytes: int = 25 * 1024 * 1024  # larger mails stay in the mailbox, sender is told
+    email_max_attachment_bytes: int = 10 * 1024 * 1024
+    email_auto_replies_per_hour: int = 5  # per recipient address
+    email_auto_replies_per_day: int = 20
+    # A new mail's acknowledgement is queued at once and completed by the bot's answer (ticket, team,
+    # questions); if that answer is not ready after this many seconds, the plain acknowledgement goes.
+    email_ack_hold_seconds: int = 90
+    email_poll_seconds: int = 10  # when the IMAP server has no IDLE
+    email_send_retry_seconds: int = 30  # first wait after a 4xx or an unreachable relay, then doubling
     management_email: str = "management@introserv.com"
 
     def redacted(self) -> dict[str, Any]:

@@ -12,8 +12,8 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from collections.abc import Awaitable
 from typing import Protocol
 
 import aioimaplib  # type: ignore[import-untyped]
@@ -28,8 +28,12 @@ from chatbot.channels.email.imap_client import (
 
 log = logging.getLogger(__name__)
 
-# handler(uid, raw bytes or None when too big to download, size) → True when the mail is safely kept.
-Handler = Callable[[int, bytes | None, int], Awaitable[bool]]
+class Handler(Protocol):
+    """Takes one mail: True once it is safely kept (then it is flagged done on the server).
+    `raw` is None when the mail is too big to download; `headers` then holds its header section,
+    so the sender can still be told."""
+
+    async def __call__(self, uid: int, raw: bytes | None, size: int, headers: bytes | None = None) -> bool: ...
 _NEW_MAIL = (b"EXISTS", b"RECENT")
 
 
@@ -184,7 +188,7 @@ class ImapWatcher:
         return position
 
     async def _deliver(self, connection: ImapConnection, uid: int, size: int, keyword: str) -> bool:
-        raw = None
+        raw = headers = None
         if size <= self.options.max_message_bytes:
             raw = await connection.body(uid)
             if raw is None:
@@ -192,8 +196,9 @@ class ImapWatcher:
         else:
             log.warning("mail UID %s is %s bytes, above the %s-byte limit: not downloaded", uid, size,
                         self.options.max_message_bytes)
+            headers = await connection.body(uid, "HEADER")
         try:
-            ok = await self.handler(uid, raw, size)
+            ok = await self.handler(uid, raw, size, headers=headers)
         except Exception:
             log.exception("handler failed for mail UID %s; it stays unflagged and will be retried", uid)
             ok = False

@@ -213,12 +213,13 @@ class ImapConnection:
                     found[int(uid.group(1))] = (int(size.group(1)), names)
         return found
 
-    async def body(self, uid: int) -> bytes | None:
-        """The raw message, without setting \\Seen (BODY.PEEK); None when it vanished meanwhile."""
+    async def body(self, uid: int, section: str = "") -> bytes | None:
+        """The raw message (or one section of it, e.g. HEADER), without setting \\Seen (BODY.PEEK);
+        None when it vanished meanwhile."""
         assert self.client is not None
         # No overall deadline: a big mail on a slow link may take long; aioimaplib's own timer
         # fires only when no data arrives for `timeout` seconds.
-        response = await self.guard(self.client.uid("fetch", str(uid), "BODY.PEEK[]"), timeout=None)
+        response = await self.guard(self.client.uid("fetch", str(uid), f"BODY.PEEK[{section}]"), timeout=None)
         if response.result != "OK":
             raise ImapError(f"FETCH {uid} failed: {_text(response.lines)}")
         for line in response.lines:

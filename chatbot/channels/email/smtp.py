@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Literal
@@ -35,6 +36,15 @@ def _code_status(code: int) -> Status:
     return "failed" if 500 <= code < 600 else "retry"
 
 
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    """QUIT politely; the mail's fate is already decided, so a failure here changes nothing."""
+    try:
+        if client.is_connected:
+            await client.quit()
+    except (aiosmtplib.SMTPException, OSError, TimeoutError):
+        client.close()
+
+
 class SmtpSender:
     """One relay. A connection per send: acknowledgements are rare enough that a pooled connection
     would mostly be a connection the relay has already timed out."""
@@ -60,22 +70,27 @@ class SmtpSender:
         auth = f"{self.username}:***@" if self.username else ""
         return f"SmtpSender({auth}{self.host}:{self.port}, tls={self.tls})"
 
-    async def send(self, msg: EmailMessage, envelope_from: str | None = None) -> SendResult:
-        """Deliver `msg` to the relay; `envelope_from` defaults to the From address."""
+    async def send(self, msg: EmailMessage, envelope_from: str | None = None,
+                   before_data: Callable[[], Awaitable[None]] | None = None) -> SendResult:
+        """Deliver `msg` to the relay; `envelope_from` defaults to the From address.
+
+        `before_data` runs once the relay is connected and has accepted our login, just before the
+        envelope and the message go: the outbox marks the mail "being sent" there, which leaves
+        the smallest window in which a crash makes delivery uncertain. If it raises, nothing is sent.
+        """
         where = f"{self.host}:{self.port}"
+        client = aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, username=self.username, password=self._password,
+            use_tls=self.tls == "tls", start_tls=self.tls == "starttls", tls_context=self._tls_context,
+            timeout=self.timeout)
         try:
-            errors, response = await aiosmtplib.send(
-                msg,
-                sender=envelope_from,
-                hostname=self.host,
-                port=self.port,
-                username=self.username,
-                password=self._password,
-                use_tls=self.tls == "tls",
-                start_tls=self.tls == "starttls",
-                tls_context=self._tls_context,
-                timeout=self.timeout,
-            )
+            await client.connect()
+            try:
+                if before_data is not None:
+                    await before_data()
+                errors, response = await client.send_message(msg, sender=envelope_from)
+            finally:
+                await _quit(client)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             refused = {r.recipient: f"{r.code} {r.message}" for r in exc.recipients}
             status: Status = "retry" if any(400 <= r.code < 500 for r in exc.recipients) else "failed"

@@ -33,11 +33,13 @@ class Recorder:
 
     def __init__(self) -> None:
         self.calls: list[tuple[int, bytes | None, int, float]] = []
+        self.headers: dict[int, bytes | None] = {}
         self.fail: Callable[[int, int], bool] = lambda uid, attempt: False
 
-    async def __call__(self, uid: int, raw: bytes | None, size: int) -> bool:
+    async def __call__(self, uid: int, raw: bytes | None, size: int, headers: bytes | None = None) -> bool:
         attempt = sum(1 for c in self.calls if c[0] == uid)
         self.calls.append((uid, raw, size, time.monotonic()))
+        self.headers[uid] = headers
         if self.fail(uid, attempt):
             raise RuntimeError(f"database unavailable for mail {uid}")
         return True
@@ -149,6 +151,8 @@ async def test_oversized_mail_is_reported_by_size_and_never_downloaded(dovecot: 
     watcher = watch(dovecot, handler, options=WatchOptions(max_message_bytes=10_000, poll_interval=3600))
     await handler.wait_for(1)
     assert handler.calls[0][:3] == (uid, None, len(big))
+    # Its header section is enough to tell the sender the limit.
+    assert big.startswith(handler.headers[uid] or b"-") and b"From: Anna" in (handler.headers[uid] or b"")
     await asyncio.wait_for(watcher.idling.wait(), 5)
     assert "$Processed" in await flags(dovecot, uid)
     await watcher.stop()
