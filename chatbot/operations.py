@@ -9,6 +9,7 @@ The composition root builds it beside the pipeline (`build_operations`), hands `
 from __future__ import annotations
 
 import ipaddress
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,17 +17,34 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from chatbot.health import Health, readiness_checks
+from chatbot.logs import add_fields
+from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.metrics import Metrics, TurnMetrics
-from chatbot.pipeline import Pipeline
+from chatbot.pipeline import Pipeline, Turn, TurnObserver
 from chatbot.ratelimit import ChatLimits, Networks, client_address, in_networks, parse_networks
 from chatbot.recovery import FinishedTurns, Recovery
 from chatbot.security import HttpHardening
 from chatbot.settings import Settings
 
+log = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent
 # Who may read /metrics: loopback and private networks (the Prometheus server), never the internet.
 INTERNAL: Networks = tuple(ipaddress.ip_network(n) for n in (
     "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+
+
+class TicketInLogs(TurnObserver):
+    """Once a turn has a ticket, its later log lines name it (the turn's conversation is bound by the
+    pipeline; the ticket is only known mid-turn)."""
+
+    def replied(self, inbound: InboundMessage, out: OutboundMessage, first_reply: bool) -> None:
+        if out.ticket and out.ticket.get("number"):
+            add_fields(ticket=out.ticket["number"])
+            log.info("ticket opened", extra={"team": out.ticket.get("team"), "priority": out.ticket.get("priority")})
+
+    async def finishing(self, turn: Turn) -> None:
+        if turn.ticket is not None and turn.ticket.number:
+            add_fields(ticket=turn.ticket.number)
 
 
 @dataclass
@@ -67,7 +85,7 @@ def build_operations(settings: Settings, sessions: async_sessionmaker[AsyncSessi
     metrics = Metrics()
     recovery = Recovery(pipeline, sessions, retry_after=settings.turn_retry_after,
                         on_abandon=lambda _conversation: metrics.turns_abandoned.inc())
-    pipeline.observers += [TurnMetrics(metrics), FinishedTurns()]
+    pipeline.observers += [TurnMetrics(metrics), FinishedTurns(), TicketInLogs()]
     return Operations(
         settings=settings, sessions=sessions, limits=ChatLimits.from_settings(settings), metrics=metrics,
         health=Health(readiness_checks(settings, sessions)), recovery=recovery,

@@ -78,3 +78,27 @@ def test_no_customer_text_can_forge_a_log_line(text: str) -> None:
     entry = json.loads(line)
     assert entry["conversation_id"] == "c-9" and entry["level"] == "INFO"
     assert entry["message"].startswith("customer wrote: ")
+
+
+
+async def test_a_turn_that_opens_a_ticket_logs_both_ids(make_app, visitors) -> None:
+    from chatbot.identity import sign_customer
+    from tests.conftest import IDENTITY_SECRET
+
+    stream = io.StringIO()
+    logger = logging.getLogger("chatbot.operations")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    configure("INFO", stream=stream, logger=logger)
+    try:
+        running = await make_app()
+        v = visitors(running.url)
+        await v.connect(locale="en", customer_id="C1001",
+                        customer_hash=sign_customer("C1001", IDENTITY_SECRET))
+        await v.call("message", {"text": "my server has been completely down since 10:00"})
+        await v.wait_for(lambda: len(v.tickets()) == 1)
+    finally:
+        logger.handlers[:], logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+    [entry] = [e for e in lines(stream) if e["message"] == "ticket opened"]
+    assert entry["ticket"] == v.tickets()[0]["number"]
+    assert entry["conversation_id"] == v.session["conversation_id"] and entry["channel"] == "chat"
