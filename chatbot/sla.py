@@ -21,9 +21,8 @@ from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session, SessionTransaction
 
 from chatbot import sla_clocks as facts
 from chatbot.business_hours import BusinessHours
@@ -32,6 +31,7 @@ from chatbot.models import Ticket
 from chatbot.sla_alerts import alert
 from chatbot.sla_clocks import RUNNING, TABLE
 from chatbot.sla_time import Calendar, Clock, SystemClock
+from chatbot.sla_wakeups import Wakeups
 from chatbot.tickets import set_status
 
 log = logging.getLogger(__name__)
@@ -80,18 +80,14 @@ class SlaScheduler:
         self._wake = asyncio.Event()
         self._passes = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
+        self._wakeups = Wakeups(self._wake, sessions.kw.get("bind"))
 
     # -- running -------------------------------------------------------------------------------
     async def start(self) -> None:
-        event.listen(Session, "after_commit", self._after_commit)
-        event.listen(Session, "after_transaction_end", self._after_transaction_end)
+        self._wakeups.start()
         self._task = asyncio.create_task(self._run(), name="sla-scheduler")
 
     async def stop(self) -> None:
-        for name, fn in (("after_commit", self._after_commit),
-                         ("after_transaction_end", self._after_transaction_end)):
-            if event.contains(Session, name, fn):
-                event.remove(Session, name, fn)
         if self._task is not None:
             self._task.cancel()
             try:
@@ -99,6 +95,7 @@ class SlaScheduler:
             except asyncio.CancelledError:
                 pass
             self._task = None
+        await self._wakeups.stop()
 
     async def context(self, app: Any) -> AsyncIterator[None]:
         """aiohttp cleanup context: runs from the app's startup to its cleanup."""
@@ -109,18 +106,16 @@ class SlaScheduler:
     def wake(self) -> None:
         self._wake.set()
 
-    def _after_commit(self, session: Session) -> None:
-        if session.info.get(facts.CHANGED):
-            self.wake()
-
-    def _after_transaction_end(self, session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None:
-            session.info.pop(facts.CHANGED, None)
+    def _session(self) -> AsyncSession:
+        session = self.sessions()
+        session.info[facts.QUIET] = True  # the scheduler's own writes need no wake-up
+        return session
 
     async def _run(self) -> None:
         while True:
             self._wake.clear()  # before reading: a change during the pass triggers another one
             self._begun += 1
+            await self._wakeups.listen()
             now = self.clock.now()
             try:
                 next_at = await self.run_pass(now)
@@ -149,7 +144,7 @@ class SlaScheduler:
         """Schedule changed clocks, fire what is due at ``now``; return when to look again."""
         await self._schedule()
         while True:
-            async with self.sessions() as s:
+            async with self._session() as s:
                 due = (await s.scalars(select(C.id).where(
                     C.status == RUNNING, C.due_at.is_not(None),
                     (C.due_at <= now) | ((C.warn_at <= now) & C.warned_at.is_(None)))
@@ -159,7 +154,7 @@ class SlaScheduler:
             await self._schedule()
             if len(due) < self.batch:
                 break
-        async with self.sessions() as s:
+        async with self._session() as s:
             due_at, warn_at, pending = (await s.execute(select(
                 select(func.min(C.due_at)).where(C.status == RUNNING).scalar_subquery(),
                 select(func.min(C.warn_at)).where(C.status == RUNNING, C.warned_at.is_(None)).scalar_subquery(),
@@ -190,17 +185,16 @@ class SlaScheduler:
         return due, warn_at
 
     async def _schedule(self) -> None:
-        async with self.sessions() as s:
+        async with self._session() as s:
             rows = (await s.execute(select(TABLE).where(C.status == RUNNING, C.due_at.is_(None))
                                     .limit(self.batch * 10))).all()
             for row in rows:
                 due, warn_at = self.due(row)
                 await facts.cas(s, row.id, row.version, due_at=due, warn_at=warn_at)
-            s.info.pop(facts.CHANGED, None)  # its own work needs no wake-up
             await s.commit()
 
     async def _fire(self, clock_id: int, now: datetime) -> None:
-        async with self.sessions() as s:
+        async with self._session() as s:
             row = (await s.execute(select(TABLE).where(C.id == clock_id))).one_or_none()
             if row is None or row.status != RUNNING or row.due_at is None:
                 return
@@ -210,7 +204,6 @@ class SlaScheduler:
             ticket = await s.get(Ticket, row.ticket_id)
             assert ticket is not None
             if await self._out_of_date(s, row, ticket, now):
-                s.info.pop(facts.CHANGED, None)
                 await s.commit()
                 return
             if row.kind != "update":
@@ -218,7 +211,6 @@ class SlaScheduler:
                         else await facts.response_evidence(s, row.conversation_id, row.started_at))
                 if kept is not None:  # kept, only nobody called the hook: record it now
                     await facts.satisfy(s, C.id == row.id, row.kind, kept)
-                    s.info.pop(facts.CHANGED, None)
                     await s.commit()
                     return
             if not breach:
@@ -234,7 +226,6 @@ class SlaScheduler:
             kind = "breach" if breach else "warning"
             await alert(s, event=kind, clock=row, ticket=ticket, due=row.due_at, now=now,
                         management_email=self.management_email)
-            s.info.pop(facts.CHANGED, None)
             await s.commit()
         log.warning("SLA %s: ticket %s %s due %s", kind, ticket.number, row.kind, row.due_at.isoformat())
         if self.observer is not None:

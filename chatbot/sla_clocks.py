@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Table, UniqueConstraint, func, select, update
+from sqlalchemy import JSON, ForeignKey, Index, String, Table, UniqueConstraint, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +27,8 @@ RUNNING, PAUSED, MET, BREACHED, STOPPED = "running", "paused", "met", "breached"
 LIVE = (RUNNING, PAUSED)
 # Set in session.info when a clock changed in the transaction: the scheduler wakes after the commit.
 CHANGED = "sla_clocks_changed"
+CHANNEL = "sla_clocks"  # PostgreSQL LISTEN/NOTIFY channel
+QUIET = "sla_clocks_quiet"  # the schedulers' own sessions: their changes wake nobody
 _RETRIES = 5
 
 Segment = list[Any]  # [start ISO, end ISO or None]
@@ -79,8 +81,15 @@ def close_segments(raw: list[Segment] | None, at: datetime) -> list[Segment]:
     return out
 
 
-def mark_changed(session: AsyncSession) -> None:
+async def mark_changed(session: AsyncSession) -> None:
+    """Wake the schedulers once this transaction commits: the ones of this process through the flag
+    (read after the commit), those of other processes through a PostgreSQL NOTIFY, which the
+    database delivers only on commit."""
+    if session.info.get(CHANGED) or session.info.get(QUIET):
+        return
     session.info[CHANGED] = True
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
 async def cas(session: AsyncSession, clock_id: int, version: int, **values: Any) -> bool:
@@ -90,7 +99,7 @@ async def cas(session: AsyncSession, clock_id: int, version: int, **values: Any)
         .values(version=TABLE.c.version + 1, **values))
     changed = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     if changed:
-        mark_changed(session)
+        await mark_changed(session)
     return changed
 
 
@@ -119,7 +128,7 @@ async def start_clocks(session: AsyncSession, ticket: Ticket) -> None:
                              started_at=ticket.received_at, segments=[[iso(ticket.received_at), None]],
                              breaches=0, version=0))
     await session.flush()
-    mark_changed(session)
+    await mark_changed(session)
     acked = await ack_evidence(session, ticket.conversation_id, ticket.channel)
     if acked is not None:  # chat acknowledges the first message, before any ticket exists
         await satisfy(session, TABLE.c.ticket_id == ticket.id, "ack", acked)

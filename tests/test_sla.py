@@ -3,7 +3,9 @@ ticket waits for the customer, and are met by the acknowledgement and the first 
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -253,3 +255,43 @@ async def test_a_new_ticket_wakes_the_sleeping_scheduler_at_once(sessions, start
     assert await clock.wait_sleepers(lambda w: len(w) == 1) == [T0 + s(86400)], "nothing to do: long sleep"
     await make_ticket(sessions, T0 + s(5))  # committed by another session of the process
     await clock.wait_sleepers(lambda w: w == [T0 + s(65)])
+
+
+OTHER_PROCESS = """
+import asyncio, sys
+from datetime import datetime
+from chatbot.db import create_engine, session_factory
+from chatbot.desk import Route
+from chatbot.models import Conversation
+from chatbot.tickets import open_ticket
+
+async def main(url: str, at: str) -> None:
+    engine = create_engine(url)
+    async with session_factory(engine)() as s:
+        s.add(Conversation(id="from-another-process", channel="chat", state={}, customer_id=1, verified=True))
+        await s.flush()
+        await open_ticket(s, conversation_id="from-another-process", customer_id=1, channel="chat",
+                          intent="tech.outage", route=Route("technical", "support", "high", "complex"),
+                          lang="en", details={}, summary="down", received_at=datetime.fromisoformat(at))
+        await s.commit()
+    await engine.dispose()
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+async def test_a_ticket_opened_by_another_process_is_scheduled(sessions, start, settings) -> None:
+    clock = FakeClock(T0)
+    sched = await start(clock)
+    await clock.wait_sleepers(lambda w: w == [T0 + s(86400)])
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", OTHER_PROCESS, settings.database_url,
+                                                (T0 + s(5)).isoformat(), cwd=str(Path(__file__).parent.parent))
+    assert await asyncio.wait_for(proc.wait(), 60) == 0
+    if settings.is_sqlite:
+        # The embedded database serves one process; another one's change is seen at the next poll.
+        clock.advance_to(T0 + s(86400))
+        await asyncio.wait_for(sched.passed(T0 + s(86400)), WAIT)
+        assert [m.subject.split(",")[1].strip()[:26] for m in await alerts(sessions)][0] == "acknowledgement was due We"
+    else:
+        # PostgreSQL delivers the other process's NOTIFY on its commit: woken at once, on time.
+        await clock.wait_sleepers(lambda w: w == [T0 + s(65)])
