@@ -43,8 +43,9 @@ def scale_database() -> Iterator[str]:
 
 
 def make_cluster(scale_database: str, tmp_path: Path, processes: int) -> Iterator[Cluster]:
-    # Turns cut short by the kill are finished by a live process after 2 s instead of a minute.
-    cluster = Cluster(scale_database, tmp_path, processes, redis_url=REDIS_URL, CHATBOT_TURN_RETRY_AFTER="2")
+    # Turns cut short by the kill are finished by a live process after 5 s instead of a minute.
+    cluster = Cluster(scale_database, tmp_path, processes, redis_url=REDIS_URL, CHATBOT_TURN_RETRY_AFTER="5",
+                      CHATBOT_LOG_LEVEL="INFO")
     try:
         cluster.start()
         yield cluster
@@ -105,16 +106,18 @@ async def test_a_reply_reaches_the_visitors_tabs_on_every_process(
 
 
 class Widget:
-    """The chat widget of one visitor: it keeps its resume token, reconnects to whichever process
-    the load balancer picks when its connection drops, and resends an unacknowledged message with
-    the same client_id (so the server stores it once)."""
+    """The chat widget of one visitor, as chatbot/static/widget.js behaves: it keeps its resume
+    token, reconnects to whichever process the load balancer picks when its connection drops,
+    fetches the history on every (re)connection (an answer said while it was away is shown then),
+    shows each message once by id, and resends an unacknowledged message with the same client_id
+    (so the server stores it once)."""
 
     def __init__(self, cluster: Cluster, first: int) -> None:
         self.cluster, self.index = cluster, first
         self.client: socketio.AsyncClient | None = None
         self.token: str | None = None
         self.conversation_id: str | None = None
-        self.replies: list[dict[str, Any]] = []
+        self.replies: dict[int, dict[str, Any]] = {}  # bot answers shown, by message id
         self.sent: list[str] = []
         self.served_by: set[str] = set()
         self.reconnects = 0
@@ -134,8 +137,7 @@ class Widget:
                     session.set_result(data)
 
             async def on_message(data: Any) -> None:
-                if data.get("author") == "bot" and data.get("kind") != "ack":
-                    self.replies.append(data)
+                self._show(data)
 
             client.on("session", on_session, namespace="/chat")
             client.on("message", on_message, namespace="/chat")
@@ -151,8 +153,14 @@ class Widget:
             assert self.conversation_id in (None, data["conversation_id"]), "the token resumes the conversation"
             self.conversation_id = data["conversation_id"]
             self.served_by.add(url)
+            for m in await self.history():
+                self._show(m)
             return
         raise AssertionError("could not reconnect to any process")
+
+    def _show(self, m: dict[str, Any]) -> None:
+        if m.get("author") == "bot" and m.get("kind") != "ack":
+            self.replies[m["id"]] = m
 
     async def _ensure_connected(self) -> None:
         if self.client is None or not self.client.connected:
@@ -184,10 +192,12 @@ class Widget:
                 return
             await self._ensure_connected()  # a recovered turn's answer reaches the new connection
             await asyncio.sleep(0.1)
-        raise AssertionError(f"no answer after {seconds:.0f}s in {self.conversation_id}")
+        raise AssertionError(f"no answer after {seconds:.0f}s in {self.conversation_id}; "
+                             f"history: {[(m['author'], m['kind']) for m in await self.history()]}")
 
     async def history(self) -> list[dict[str, Any]]:
-        await self._ensure_connected()
+        if self.client is None or not self.client.connected:
+            await self._ensure_connected()
         assert self.client is not None
         result = await self.client.call("history", {}, namespace="/chat", timeout=10)
         return list(result["messages"])
