@@ -12,7 +12,7 @@ two processes, and the loser simply re-reads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Table, UniqueConstraint, func, select, text, update
@@ -132,6 +132,10 @@ async def start_clocks(session: AsyncSession, ticket: Ticket) -> None:
     acked = await ack_evidence(session, ticket.conversation_id, ticket.channel)
     if acked is not None:  # chat acknowledges the first message, before any ticket exists
         await satisfy(session, TABLE.c.ticket_id == ticket.id, "ack", acked)
+    # An agent who turns the chat they are in into a ticket has answered already.
+    answered = await response_evidence(session, ticket.conversation_id, datetime.min.replace(tzinfo=UTC))
+    if answered is not None:
+        await satisfy(session, TABLE.c.ticket_id == ticket.id, "first_response", answered)
 
 
 async def ack_evidence(session: AsyncSession, conversation_id: str, channel: str) -> datetime | None:

@@ -291,7 +291,23 @@ async def test_a_ticket_opened_by_another_process_is_scheduled(sessions, start, 
         # The embedded database serves one process; another one's change is seen at the next poll.
         clock.advance_to(T0 + s(86400))
         await asyncio.wait_for(sched.passed(T0 + s(86400)), WAIT)
-        assert [m.subject.split(",")[1].strip()[:26] for m in await alerts(sessions)][0] == "acknowledgement was due We"
+        first = (await alerts(sessions))[0]
+        assert "acknowledgement was due Wednesday 18 November 2026 14:31 CET" in first.subject
     else:
         # PostgreSQL delivers the other process's NOTIFY on its commit: woken at once, on time.
         await clock.wait_sleepers(lambda w: w == [T0 + s(65)])
+
+
+async def test_a_ticket_opened_in_a_chat_an_agent_already_answers_owes_no_first_response(sessions, start) -> None:
+    async def agent_wrote(db: Any, conversation_id: str) -> None:
+        await acked(db, conversation_id)
+        db.add(Message(conversation_id=conversation_id, author="agent", kind="text", text="Hello, I am Ana",
+                       lang="en", created_at=T0 - s(120), meta={}))
+
+    clock = FakeClock(T0)
+    ticket = await make_ticket(sessions, T0, before=agent_wrote)
+    sched = await start(clock)
+    clock.advance_to(T0 + s(900))
+    await settle(sched, clock)
+    assert await alerts(sessions) == []
+    assert (await clocks(sessions, ticket))["first_response"].met_at == T0
