@@ -9,11 +9,23 @@ The subject line counts at 70 %. Three pseudo-intents feed the rules below:
 - "outage": the service as a whole is unreachable ("ne répond plus", "won't boot");
 - "failed": something failed, but it may be one part ("eine SSD ist ausgefallen");
 - "hypothetical": the customer asks about a situation ("if my server goes down, what …");
-- "past": the unavailability is over ("the outage last week"), as in a credit request.
+- "past": the unavailability is over ("the outage last week"), as in a credit request;
+- "component": an access or management part (KVM, IPMI, console, BIOS): "the KVM console is not
+  working" says that part is down, not the server, so an unavailability stated right after it (within
+  four words) does not count ("konsola KVM nie działa", "l'accès IPMI ne fonctionne plus");
+- "channel" and "team": availability asked about a contact channel ("is the chat staffed at night?")
+  with no team named is a contact question (the chat's availability), not a team's hours;
+- "purchase": in a quote or purchase request ("un presupuesto para 10 servidores con 128 GB de RAM")
+  the parts named are a specification, not a hardware job: hardware and configuration weigh half;
+- "part" and "fault": a hardware part and a failure word close together ("PSU fault", "Memory error
+  DIMM B2", "RAM defekt", "padł dysk") identify a hardware fault: the intent is tech.hardware even
+  when the server is down because of it (the datacenter replaces the part), and the unavailability
+  still makes it high priority.
 Rules, in order:
 - asking for a person wins when it is said clearly, even alongside the problem;
 - a FAQ question with a decisive phrase ("how long does it take to …") weighs half again as much
-  as the topic words it mentions (a disk in "how long does a disk swap take?" is not a ticket);
+  as the topic words it mentions (a disk in "how long does a disk swap take?" is not a ticket); an
+  indirect question ("j'aimerais savoir combien de temps …", "I'd like to know") is a question;
 - a thanks that outweighs any request, in a short message, is a thanks (a reply "thanks, it works
   again" under a subject "Outage" is not a new outage);
 - otherwise the best request intent, when it has enough evidence;
@@ -22,9 +34,10 @@ Rules, in order:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .lexicon import Entry, match, tokens
+from .lexicon import Entry, clause_ids, match, tokens
 
 CONVERSATIONAL = ("greeting", "thanks", "human")
 FAQ = ("faq.response_time", "faq.contact", "faq.hours", "faq.escalation", "faq.resolution_time",
@@ -32,7 +45,7 @@ FAQ = ("faq.response_time", "faq.contact", "faq.hours", "faq.escalation", "faq.r
 TICKET = ("billing.charge", "billing.refund", "billing.credit", "tech.outage", "tech.performance",
           "tech.config", "tech.hardware", "account.access", "other")
 INTENTS = CONVERSATIONAL + FAQ + TICKET
-_PSEUDO = ("outage", "failed", "hypothetical", "past")
+_PSEUDO = ("outage", "failed", "hypothetical", "past", "component", "part", "fault", "channel", "team", "purchase")
 # Statements of unavailability count towards the outage intent.
 _GROUP = {"outage": "tech.outage", "failed": "tech.outage"}
 
@@ -53,6 +66,16 @@ _UNDERSTOOD_WORDS = 4
 _OUTAGE_INTENTS = {"tech.outage", "tech.performance", "tech.config", "tech.hardware", "other"}
 # A customer asking about an invoice may mention that the site is down: a stronger statement needed.
 _OUTAGE_STRONG_INTENTS = {"billing.charge", "billing.refund", "account.access"}
+_COMPONENT_REACH = 4      # words after an access component within which "not working" is about it
+_FAULT_REACH = 4          # words between a hardware part and its failure word
+_HARDWARE_FAULT = 3.0     # evidence an identified hardware fault adds to tech.hardware
+# Questions written without a question mark ("j'aimerais savoir combien de temps …").
+_INDIRECT_QUESTION = re.compile(
+    r"\b(?:j'?aimerais savoir|je voudrais savoir|je souhaiterais savoir|pourriez-vous me dire|pouvez-vous me dire|"
+    r"i would like to know|i'?d like to know|could you tell me|can you tell me|please let me know|"
+    r"me gustaria saber|quisiera saber|quiero saber|queremos saber|podeis decirme|podrian decirme|"
+    r"ich mochte wissen|ich wurde gerne wissen|wir mochten wissen|wir wurden gerne wissen|konnen sie mir sagen|"
+    r"chcialbym wiedziec|chcialabym wiedziec|chcielibysmy wiedziec|prosze o informacje|czy mozecie powiedziec)\b")
 
 
 @dataclass(frozen=True)
@@ -91,12 +114,37 @@ def _scores(found: list[tuple[dict[Entry, int], float]], lang: str) -> tuple[dic
     return scores, faq_phrase
 
 
+def _about_a_component(entries: dict[Entry, int], clause: list[int]) -> dict[Entry, int]:
+    """Drop statements of unavailability that follow an access component in its clause ("KVM console
+    not working"; not "I need KVM access, the server does not boot")."""
+    components = [pos for e, pos in entries.items() if e.intent == "component"]
+    if not components:
+        return entries
+
+    def about(pos: int) -> bool:
+        return any(0 < pos - c <= _COMPONENT_REACH and pos < len(clause) and clause[c] == clause[pos]
+                   for c in components)
+    return {e: pos for e, pos in entries.items()
+            if not (e.intent in ("outage", "failed") and e.weight > 0 and about(pos))}
+
+
+def _hardware_fault(entries: dict[Entry, int], clause: list[int]) -> bool:
+    """A hardware part and a failure word in one clause, a few words apart."""
+    parts = [(pos, pos + len(e.pattern) - 1) for e, pos in entries.items() if e.intent == "part"]
+    faults = [pos for e, pos in entries.items() if e.intent == "fault"]
+    return any(start - _FAULT_REACH <= f <= end + _FAULT_REACH and f < len(clause) and start < len(clause)
+               and clause[f] == clause[start] for start, end in parts for f in faults)
+
+
 def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentResult:
     words = tokens(folded_text)
-    found = [(match(words), 1.0)]
+    clauses = [clause_ids(folded_text)]
+    found = [(_about_a_component(match(words, clauses[0]), clauses[0]), 1.0)]
     if folded_subject:
-        found.append((match(tokens(folded_subject)), _SUBJECT_FACTOR))
+        clauses.append(clause_ids(folded_subject))
+        found.append((_about_a_component(match(tokens(folded_subject), clauses[1]), clauses[1]), _SUBJECT_FACTOR))
     scores, faq_phrase = _scores(found, lang)
+    hardware_fault = any(_hardware_fault(entries, clause) for (entries, _), clause in zip(found, clauses))
     if scores["hypothetical"] > 0 and faq_phrase >= _DECISIVE:
         # "if my server goes offline, what should I send you?" describes no outage
         for key in ("outage", "failed"):
@@ -108,12 +156,20 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
             scores["tech.outage"] -= scores[key] * 0.6
             scores[key] *= 0.4
     if faq_phrase >= _DECISIVE and scores["outage"] < _OUTAGE_STATED:
-        question = "?" in folded_text
+        question = "?" in folded_text or bool(_INDIRECT_QUESTION.search(folded_text))
         for intent in FAQ:
             scores[intent] *= _FAQ_BOOST_QUESTION if question else _FAQ_BOOST
         if question:  # the parts named in a FAQ question are its topic, not a ticket
             for intent in TICKET:
                 scores[intent] *= _TOPIC_IN_QUESTION
+            hardware_fault = False
+    if hardware_fault:
+        scores["tech.hardware"] += _HARDWARE_FAULT
+    elif scores["purchase"] > 0 and scores["outage"] <= 0 and scores["failed"] <= 0:
+        for key in ("tech.hardware", "tech.config"):
+            scores[key] *= 0.5
+    if scores["channel"] > 0 and scores["team"] <= 0 and scores["faq.hours"] > scores["faq.contact"]:
+        scores["faq.contact"], scores["faq.hours"] = scores["faq.hours"] + 0.5, scores["faq.contact"]
 
     # words that are not part of a greeting or thanks: "coucou, il y a quelqu'un ?" has none
     courtesy = {i for entries, _ in found[:1] for e, pos in entries.items() if e.intent in ("greeting", "thanks")
@@ -145,6 +201,8 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
     else:
         return IntentResult("other", False, False, scores)
 
+    if intent == "tech.outage" and hardware_fault:
+        intent = "tech.hardware"  # the server is down because a part failed: the datacenter replaces it
     server_down = scores["outage"]
     stated = server_down + (scores["failed"] if intent == "tech.outage" else 0.0)
     total = (intent in _OUTAGE_INTENTS and stated >= _OUTAGE_STATED) or (

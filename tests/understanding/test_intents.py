@@ -124,3 +124,86 @@ def test_unsupported_language_is_flagged(analyzer: Analyzer) -> None:
 def test_known_services_reach_the_slot(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze("mon vps ssd4 ne répond plus", channel="chat", now=NOW, known_services=["VPS SSD-4"])
     assert analysis.slots.service == "VPS SSD-4"
+
+
+# --- Families added after the blind set's error analysis ------------------------------------------
+# Fresh sentences (not the blind set's), each misread by the former lexicons and rules:
+# a weekday is a time reference, not an hours question; "where do I open a ticket"; what to send when
+# reporting an incident; a duration question about answering (response) or fixing (resolution);
+# whether the chat is staffed (a contact channel, not a team's hours); escalation; paid yet unpaid or
+# suspended; payment gateways; waiving a fee; a throughput that dropped; quotes and account moves;
+# "stopped responding"; a server down because a part failed (hardware, high); an access component
+# down while the server runs (hardware, regular); "power down" is not "down".
+
+FAMILIES = [
+    ('en', 'we paid by bank transfer on monday, why is the invoice still open?', 'billing.charge', 'regular'),
+    ('es', 'pagué la factura el lunes por transferencia y sigue pendiente', 'billing.charge', 'regular'),
+    ('pl', 'zapłaciłem w poniedziałek przelewem, a faktura dalej nieopłacona', 'billing.charge', 'regular'),
+    ('de', 'ich habe am Montag überwiesen, die Rechnung ist aber noch offen', 'billing.charge', 'regular'),
+    ('en', 'where do I create a support ticket?', 'faq.ticket', None),
+    ('de', 'wo lege ich ein Ticket an?', 'faq.ticket', None),
+    ('es', '¿dónde puedo abrir una incidencia?', 'faq.ticket', None),
+    ('fr', "où est-ce que je peux créer une demande dans l'espace client ?", 'faq.ticket', None),
+    ('pl', 'gdzie w panelu klienta mogę założyć zgłoszenie?', 'faq.ticket', None),
+    ('en', 'how long do you usually take to reply to tickets?', 'faq.response_time', None),
+    ('de', 'wie lange braucht ihr meistens, bis ihr antwortet?', 'faq.response_time', None),
+    ('pl', 'ile zwykle czekacie z odpisaniem na zgłoszenie?', 'faq.response_time', None),
+    ('fr', 'en moyenne vous mettez combien de temps pour répondre à une demande ?', 'faq.response_time', None),
+    ('es', '¿cuánto tiempo pasa normalmente hasta que contestáis un ticket?', 'faq.response_time', None),
+    ('en', 'is your chat staffed on weekends?', 'faq.contact', None),
+    ('fr', 'le tchat fonctionne la nuit ?', 'faq.contact', None),
+    ('es', 'funciona el chat por la noche?', 'faq.contact', None),
+    ('de', 'ist der Chat am Wochenende erreichbar?', 'faq.contact', None),
+    ('pl', 'czy czat jest dostępny w nocy i w święta?', 'faq.contact', None),
+    ('pl', 'czemu moja sprawa trafiła do innego działu?', 'faq.escalation', None),
+    ('en', 'why has my ticket been handed over to the sysadmins?', 'faq.escalation', None),
+    ('de', 'mein Ticket wurde an die Admins abgegeben, muss ich ein neues aufmachen?', 'faq.escalation', None),
+    ('fr', 'ma demande a été transmise à une autre équipe, je dois refaire un ticket ?', 'faq.escalation', None),
+    ('en', 'stripe rejects my card every time', 'billing.refund', 'regular'),
+    ('fr', 'PayPal refuse mon paiement à chaque fois', 'billing.refund', 'regular'),
+    ('de', 'zahlung per PayPal bricht immer wieder mit Fehler ab', 'billing.refund', 'regular'),
+    ('pl', 'płatność kartą przez stripe nie przechodzi, 3DS wywala błąd', 'billing.refund', 'regular'),
+    ('fr', 'si mon VPS plante, je vous envoie quoi comme infos ?', 'faq.incident_info', None),
+    ('de', 'welche Infos braucht ihr, wenn mein Server ausfällt?', 'faq.incident_info', None),
+    ('pl', 'jakie info mam podać, jak serwer padnie?', 'faq.incident_info', None),
+    ('es', '¿qué info necesitáis si se cae mi servidor?', 'faq.incident_info', None),
+    ('en', 'what info do you guys need if my server crashes at night?', 'faq.incident_info', None),
+    ('en', 'could you waive the setup fee for our three new servers?', 'billing.credit', 'regular'),
+    ('fr', 'pouvez-vous annuler les frais de retard sur ma dernière facture ?', 'billing.credit', 'regular'),
+    ('de', 'könnt ihr mir die Mahngebühr erlassen?', 'billing.credit', 'regular'),
+    ('pl', 'czy możecie umorzyć opłatę za opóźnienie?', 'billing.credit', 'regular'),
+    ('es', '¿podéis condonar el recargo por demora de este mes?', 'billing.credit', 'regular'),
+    ('de', 'die Schreibrate liegt nur noch bei 20 MB/s statt der üblichen 200', 'tech.performance', 'regular'),
+    ('en', 'write speed dropped to 10 MB/s instead of the usual 300', 'tech.performance', 'regular'),
+    ('fr', "la vitesse d'écriture est tombée à 20 Mo/s au lieu des 200 habituels", 'tech.performance', 'regular'),
+    ('es', 'la velocidad de escritura ha bajado a 20 MB/s', 'tech.performance', 'regular'),
+    ('pl', 'prędkość zapisu na dysku spadła do 20 MB/s', 'tech.performance', 'regular'),
+    ('pl', 'packet loss ok 15% do waszej sieci od godziny', 'tech.performance', 'regular'),
+    ('es', 'necesitaríamos un presupuesto para 5 servidores con 64 GB de RAM y discos NVMe', 'other', 'regular'),
+    ('en', 'can I move my services to another account? we are merging two companies', 'other', 'regular'),
+    ('fr', 'je voudrais transférer mes services vers un autre compte client', 'other', 'regular'),
+    ('de', 'können wir unsere Server auf ein anderes Kundenkonto übertragen?', 'other', 'regular'),
+    ('pl', 'chcę przenieść usługi na inne konto klienta', 'other', 'regular'),
+    ('en', 'please send us a quote for 4 dedicated servers with 128GB RAM and 2 NVMe disks each', 'other', 'regular'),
+    ('fr', 'pourriez-vous nous faire un devis pour 3 serveurs avec 64 Go de RAM et des disques SSD ?', 'other', 'regular'),
+    ('es', 'el VPS dejó de responder hace un rato y la web está fuera de línea', 'tech.outage', 'high'),
+    ('en', 'server completely dead, IPMI says PSU failure', 'tech.hardware', 'high'),
+    ('fr', "le serveur est HS, l'IPMI signale une panne d'alimentation", 'tech.hardware', 'high'),
+    ('pl', 'serwer leży, padł zasilacz', 'tech.hardware', 'high'),
+    ('es', 'el servidor está caído, la fuente de alimentación ha fallado', 'tech.hardware', 'high'),
+    ('en', 'the KVM is down but the server itself is fine', 'tech.hardware', 'regular'),
+    ('de', 'das IPMI ist down, der Server läuft normal', 'tech.hardware', 'regular'),
+    ('pl', 'konsola IPMI leży, serwer działa normalnie', 'tech.hardware', 'regular'),
+    ('es', 'la consola IPMI no va, el servidor funciona bien', 'tech.hardware', 'regular'),
+    ('fr', 'la console KVM ne fonctionne plus, le serveur tourne normalement', 'tech.hardware', 'regular'),
+    ('en', 'mdadm says sdb failed, please swap the drive, no need to power down', 'tech.hardware', 'regular'),
+    ('es', 'necesito acceso KVM a mi dedicado, no arranca tras actualizar el kernel', 'tech.hardware', 'high'),
+    ('en', 'paid the invoice on friday but the VPS was suspended for non-payment, all our sites are completely down', 'billing.charge', 'high'),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "intent", "priority"), FAMILIES)
+def test_families_after_the_blind_set(analyzer: Analyzer, lang: str, text: str, intent: str,
+                                      priority: str | None) -> None:
+    analysis = analyzer.analyze(text, channel="chat", now=NOW)
+    assert (analysis.lang, analysis.intent, analysis.route.priority) == (lang, intent, priority)

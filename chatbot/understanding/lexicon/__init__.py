@@ -5,7 +5,12 @@ to lines of the form ``weight: phrase | phrase | ...``. Phrases are written acce
 lower-case, as normalize.fold produces; they are tokenised like the text (apostrophes and hyphens
 split words: "mot de passe", "e-mail", "n'arrive"). In a phrase:
 - ``word*`` matches any word starting with "word" ("rembours*" = remboursement, rembourser);
-- ``~`` matches zero to two arbitrary words ("ne ~ plus" = "ne répond plus", "ne marche toujours plus").
+- ``~`` matches zero to two arbitrary words ("ne ~ plus" = "ne répond plus", "ne marche toujours plus");
+- ``...`` matches zero to eight arbitrary words of the same clause (it does not cross punctuation): two
+  words of one clause ("bricht ... ab" = "bricht immer mit Fehler ab", "where ... ticket" = "where do I
+  open a ticket", "wie schnell ... getauscht" = "wie schnell wird bei euch eine Platte getauscht");
+- a word of four letters or more also matches its plural in "s"/"es" ("resolution time" = "resolution
+  times", "delai" = "delais").
 A negative weight lets a phrase cancel a misleading one ("credit card" is not a billing credit).
 
 Matching is a dictionary walk over the text's words, not a regex per phrase: a few hundred phrases
@@ -21,12 +26,22 @@ from functools import lru_cache
 from . import common, de, en, es, fr, pl
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_CLAUSE = re.compile(r"[,.;:!?()\n]+")
+_GAP = 8
 _MODULES = {"fr": fr, "pl": pl, "es": es, "de": de, "en": en, "*": common}
 _MIN_PREFIX = 3
 
 
 def tokens(folded: str) -> list[str]:
     return _TOKEN.findall(folded)
+
+
+def clause_ids(folded: str) -> list[int]:
+    """The clause number of each token of the folded text (clauses end at punctuation)."""
+    numbers: list[int] = []
+    for n, clause in enumerate(_CLAUSE.split(folded)):
+        numbers.extend([n] * len(tokens(clause)))
+    return numbers
 
 
 @dataclass(frozen=True)
@@ -58,8 +73,8 @@ def _parse(lang: str, intent: str, blob: str) -> list[Entry]:
                 continue
             parts: list[str] = []
             for word in phrase.split():
-                if word == "~":
-                    parts.append("~")
+                if word in ("~", "..."):
+                    parts.append(word)
                     continue
                 star = word.endswith("*")
                 subwords = tokens(word.rstrip("*"))
@@ -84,23 +99,30 @@ def _index() -> _Index:
 
 
 def _word_matches(pattern: str, word: str) -> bool:
-    return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+    if pattern.endswith("*"):
+        return word.startswith(pattern[:-1])
+    return word == pattern or (len(pattern) >= 4 and word[:len(pattern)] == pattern and word[len(pattern):] in ("s", "es"))
 
 
-def _match_rest(pattern: tuple[str, ...], words: list[str], i: int) -> bool:
+def _match_rest(pattern: tuple[str, ...], words: list[str], i: int, clause: list[int] | None) -> bool:
     """Does pattern match words starting at index i?"""
     if not pattern:
         return True
     head, rest = pattern[0], pattern[1:]
     if head == "~":
-        return any(_match_rest(rest, words, i + skip) for skip in range(0, 3))
+        return any(_match_rest(rest, words, i + skip, clause) for skip in range(0, 3))
+    if head == "...":
+        here = clause[i - 1] if clause and 0 < i <= len(clause) else None
+        return any(_match_rest(rest, words, i + skip, clause) for skip in range(0, _GAP + 1)
+                   if here is None or (i + skip < len(clause) and clause[i + skip] == here))
     if i >= len(words) or not _word_matches(head, words[i]):
         return False
-    return _match_rest(rest, words, i + 1)
+    return _match_rest(rest, words, i + 1, clause)
 
 
-def match(words: list[str]) -> dict[Entry, int]:
-    """Every lexicon entry found in the words, with the index of the word where it first starts."""
+def match(words: list[str], clause: list[int] | None = None) -> dict[Entry, int]:
+    """Every lexicon entry found in the words, with the index of the word where it first starts;
+    `clause` (clause_ids of the text) keeps a "..." gap inside one clause."""
     index = _index()
     found: dict[Entry, int] = {}
     for i, word in enumerate(words):
@@ -108,7 +130,7 @@ def match(words: list[str]) -> dict[Entry, int]:
         for k in range(_MIN_PREFIX, len(word) + 1):
             candidates.extend(index.prefix.get(word[:k], ()))
         for entry in candidates:
-            if entry not in found and _match_rest(entry.pattern[1:], words, i + 1):
+            if entry not in found and _match_rest(entry.pattern[1:], words, i + 1, clause):
                 found[entry] = i
     return found
 

@@ -30,6 +30,8 @@ LEXICON = {
         2: antwort* | reaktion* | melden | meldet | zugesichert* | garantiert*
         3: reagiert ihr | reagieren sie | antwortet ihr | wie schnell reagiert | bis ich eine antwort
         3: erste antwort | die erste antwort | bis zur ersten antwort
+        -2: antwortet nicht | antworten nicht | antwortet nicht mehr
+        5: wie lange ... antwort* | wie lange ... reagier* | wie lange ... melde* | wie lange ... bearbeit* | bis ... antwort* | bis ... reagier* | bis ... meldet
     """,
     "faq.contact": """
         3: e mail adresse | mailadresse | emailadresse | telefonnummer | wie erreiche ich | wie kann ich sie erreichen
@@ -38,16 +40,19 @@ LEXICON = {
         2: kontakt* | erreichen | kanal* | e mail | email | telefon
         3: kann ich ~ anrufen | telefonisch erreichen | e mail schreiben | per e mail erreichen
         2.5: nur per | nur uber | nur den chat
+        5: chat ... besetzt | chat ... wochenende | chat ... nachts | chat ... rund um die uhr | chat ... erreichbar
     """,
     "faq.hours": """
         3: offnungszeit* | arbeitszeit* | geschaftszeit* | servicezeit* | bis wann | ab wann | um wie viel uhr
         3: ist ~ erreichbar | sind ~ erreichbar | am wochenende | samstags | sonntags | feiertag* | besetzt
         3: wann ist | wann sind | jetzt erreichbar | gerade erreichbar | heute erreichbar
-        2: erreichbar | geoffnet | buchhaltung | rechnungsfragen | wochenende | samstag | sonntag
+        2: erreichbar | geoffnet | buchhaltung | rechnungsfragen | wochenende
         -4: nicht erreichbar | nicht mehr erreichbar | nicht ~ erreichbar | unerreichbar
-        2.5: samstags | sonntags | feiertags | geoffnet | abends | nachts
+        2.5: samstags | sonntags | feiertags | geoffnet
+        2: abends | nachts
         3: zu welchen zeiten | welchen zeiten | schliesst | schliessen
-        2.5: montag* | dienstag* | mittwoch* | donnerstag* | freitag* | samstag | sonntag
+        1: montag | dienstag | mittwoch | donnerstag | freitag | samstag | sonntag
+        2.5: montags | dienstags | mittwochs | donnerstags | freitags | werktags | wochentags | unter der woche
         3: bis wie viel uhr | bis wieviel uhr | wie lange arbeiten | arbeiten ~ heute
         2: arbeiten | arbeitet
     """,
@@ -55,6 +60,10 @@ LEXICON = {
         3: eskaliert | eskalation* | eskalier* | weitergeleitet an | an ein anderes team | muss ich erneut
         3: muss ich ~ neu | neues ticket aufmachen | zweite ebene | second level | level 2 | was bedeutet
         2: weitergeleitet | weitergegeben | ubergeben
+        3: abgegeben an
+        2: anderes team | andere abteilung | neues ticket | ticket neu | nochmal ~ ticket
+        2.5: abgegeben | weitergegeben
+        3: muss ich ~ neues | ein neues aufmachen | ein neues ticket
     """,
     "faq.resolution_time": """
         3: wie lange dauert | wie lange braucht | dauert es | dauert das | wie lange benotigt | losungszeit
@@ -62,24 +71,32 @@ LEXICON = {
         2: erfahrungsgemass | normalerweise | ublicherweise | in der regel | dauer
         3: wie schnell ~ getauscht | wie schnell ~ repariert | wie schnell ~ behoben
         3: wie lange
+        5: wie schnell ... getauscht | wie schnell ... ausgetauscht | wie schnell ... ersetzt | wie schnell ... repariert | wie schnell ... behoben | wie lange ... getauscht | wie lange ... ersetzt | wie lange ... repariert | wie lange ... behoben | bis ... getauscht | bis ... behoben | bis ... repariert
+        5: wie schnell ... tausch* | wie schnell ... ersetz* | wie lange ... tausch* | wie lange ... beheb* | wie lange ... reparier* | wie lange ... gelost | wie lange ... geklart | bearbeitungsdauer | dauert es in der regel
     """,
     "faq.notifications": """
         3: benachrichtigung* | wartungsankundigung* | wartungsinfo*
         2.5: wartungsarbeit* | wartungsfenster
         3: statusseite | status seite | informiert werden | hinweise zu | ankundigung* | benachrichtigt
         2: wartung* | benachrichtigungsadresse | mitteilung*
+        3: wohin ... benachrichtigung* | wohin werden | infos zu wartung* | info* zur wartung | wartungsinfos
     """,
     "faq.ticket": """
         3: ticket eroffnen | ticket erstellen | ticket aufmachen | welche abteilung | welche prioritat | welche kategorie
         3: welcher abteilung | melde ich
         3: wahle ich | wahlen ich | auswahlen | was wahle | wie eroffne | wie erstelle
         2: abteilung | prioritat | kategorie | auswahl
+        3: wo ... ticket | wo kann ich ~ ticket | wie mache ich ein ticket | ticket anlegen | ticket aufgeben
+        2.5: ticket ~ auf
+        2: ticket ~ aufmachen | ticket ~ erstellen | ticket ~ eroffnen
     """,
     "faq.incident_info": """
         3: welche informationen | welche angaben | was muss ich angeben | was soll ich angeben | welche daten
         3: was gehort in | was sollte ~ enthalten | welche details | was sollte ich ~ angeben | angeben
         2: storungsmeldung
         2: storung melden | ausfall melden | im falle eines | bei einem ausfall | kritisch*
+        2: ausfall meld* | storung meld*
+        3: welche infos | was braucht ihr | braucht ihr von | brauchen sie von | was muss ich ~ mitteilen | was soll ich ~ schicken | was soll ich ~ mitteilen | was muss ins ticket | was gehort ins ticket
     """,
     "billing.charge": """
         3: doppelt abgebucht | doppelt berechnet | zweimal abgebucht | zwei rechnungen | doppelte rechnung
@@ -87,6 +104,10 @@ LEXICON = {
         3: zahlung nicht verbucht | zahlung ~ nicht angekommen | nicht gutgeschrieben | ust id | reverse charge
         1.5: rechnung* | abbuchung* | abgebucht | betrag | lastschrift | berechnet | zahlung
         3: rechnung ~ falsch | keine rechnung erhalten | fehler in der rechnung | zu viel abgebucht
+        3: bereits bezahlt | schon bezahlt | habe ~ bezahlt | haben ~ bezahlt | uberwiesen | nicht verbucht | unbezahlt | wegen nichtzahlung | trotz zahlung | trotz bezahlung | steht ~ auf offen | als offen
+        2: auf der rechnung
+        3: rechnungsadresse | firmenname | rechnung korrigieren | korrigieren sie die rechnung | ust id
+        2: uberweisung | per uberweisung
     """,
     "billing.refund": """
         3: erstattung | ruckerstattung | erstatten | geld zuruck | zahlung fehlgeschlagen | zahlungsvorgang
@@ -98,6 +119,8 @@ LEXICON = {
         3: uberweisen ~ zuruck | zuruckuberweisen | zuruckzahlen | zu viel gezahlt*
         3: abgebrochen | wird abgebrochen | bezahlung ~ fehlermeldung
         2: fehlermeldung | bezahlung
+        2: paypal | stripe | 3ds | 3d secure
+        3: bricht ... ab | differenz erstatten | zuruckerstatten | ruckerstatt* | karte ~ abgelehnt | zahlung ... fehler
     """,
     "billing.credit": """
         3: gutschrift | entschadigung | kulanz* | ausnahme* | zahlungsaufschub | stundung | nicht sperren
@@ -106,6 +129,8 @@ LEXICON = {
         2.5: wegen des ausfalls | aufgrund des ausfalls | fur den ausfall | wegen der storung
         2: rabatt | nachlass | sonderwunsch
         -2: kreditkarte
+        -2: wegen nichtzahlung | trotz zahlung
+        3: erlassen | erlass | verzichten | mahngebuhr* | saumniszuschlag | einrichtungsgebuhr* | einrichtungskosten | setupgebuhr* | gebuhr ~ streichen
     """,
     "outage": """
         3: nicht erreichbar | nicht mehr erreichbar | unerreichbar | komplett weg | offline | server ist ausgefallen
@@ -117,6 +142,9 @@ LEXICON = {
         -3: nicht komplett | nicht ganz | zeitweise | sporadisch | ab und zu | manchmal
         3: geht nichts mehr | nichts geht mehr | keine verbindung mehr | seite ist weg | server ist weg
         3: per ssh | uber ssh | kein lebenszeichen | keine lebenszeichen
+        3: geht nicht mehr an | lasst sich nicht einschalten | ist ausgeschaltet | hat sich ausgeschaltet | kein strom | startet neu in schleife | bootet in schleife
+        -3: server lauft normal | lauft normal | lauft weiter | server selbst lauft | ansonsten lauft | funktioniert normal | server ist erreichbar | ist sonst erreichbar
+        3: server ~ tot | server ~ abgesturzt | kiste ~ tot | kiste ~ down | server ~ abgeraucht
     """,
     "failed": """
         2.5: ausgefallen | ausfall | tot | kaputt | abgesturzt | abgeraucht
@@ -137,6 +165,8 @@ LEXICON = {
         2: iowait | cpu last | auslastung | performance | timeout* | leistung
         3: trage | ladezeiten | ladt ewig | dauert ewig | sehr langsam
         3: so lange wie sonst | langer als sonst | langsamer als sonst | dauern ~ lange
+        3: schreibrate | leserate | datenrate | ubertragungsrate | transferrate | schreibgeschwindigkeit | lesegeschwindigkeit | eingebrochen | bricht ein
+        2.5: statt der ublichen | statt der sonst | statt der normalen | nur noch ~ mb | langsamer als | langsamer geworden
     """,
     "tech.config": """
         3: konfigurier* | einrichten | einrichtung | konfiguration | firewall* | regel* | reverse dns | rdns | ptr
@@ -146,6 +176,7 @@ LEXICON = {
         3: richtet | richten sie | richtet ~ ein | zusatzliche ip* | ipv6
     """,
     "tech.hardware": """
+        3: kvm zugang | ipmi zugang | zugang zu kvm | zugang zum ipmi | zugang zur kvm | brauche kvm | kvm anschliessen
         3: festplatte* | platte* | raid* | arbeitsspeicher | ram | riegel | netzteil* | austausch* | tauschen
         3: ersetzen | getauscht | vor ort | techniker | kvm | ipmi | idrac | kabel* | verkabel* | netzwerkkarte
         3: mainboard | lufter | hardware | defekt*
@@ -160,8 +191,28 @@ LEXICON = {
         3: passwort vergessen | zugang gesperrt | kann mich nicht anmelden | kann mich nicht einloggen
     """,
     "other": """
+        2: ubertrag* | umziehen | verschieben
         2.5: bieten sie | bietet ihr | haben sie auch | gibt es bei ihnen | angebot | zertifikat* | zertifizierung*
         2.5: partnerprogramm | colocation | housing | audit | vertrag* | verfugbarkeit | kostenvoranschlag
         2: preis* | tarif* | dsgvo | iso | avv
+        3: angebot fur | angebot erstellen | ein angebot | dienste ~ ubertragen | auf ein anderes konto | anderes kundenkonto | inhaberwechsel | vertragsubernahme | konten zusammenlegen
+    """,
+    "component": """
+        1: konsole | kvm zugang | ipmi zugang
+    """,
+    "part": """
+        1: festplatte* | platte* | arbeitsspeicher | ram modul* | riegel | netzteil* | mainboard | lufter | controller | netzwerkkarte
+    """,
+    "fault": """
+        1: defekt* | kaputt | ausgefallen | ausfall | fehler* | fehlerhaft | machine check | tot | degraded | degradiert
+    """,
+    "channel": """
+        1: chat | live chat | hotline | telefon* | telefonsupport
+    """,
+    "team": """
+        1: buchhaltung | abrechnung | administrator* | admins | techniker | rechenzentrum* | team | abteilung | sysadmin*
+    """,
+    "purchase": """
+        1: angebot | kostenvoranschlag | preis* | kaufen | bestellen
     """,
 }

@@ -33,6 +33,8 @@ LEXICON = {
         3: hear back | get a reply | get an answer | how soon | how long will it take to get
         3: picks up | pick up my ticket | how long before | look at my ticket
         3: to respond | to reply | to answer
+        -3: stopped responding | stops responding | not responding
+        5: how long ... respond* | how long ... reply | how long ... answer | how long ... get back | how long ... pick* up | how long till ... pick* | how soon ... respond* | how long ... hear back
     """,
     "faq.contact": """
         3: email address | e mail address | phone number | contact support | reach support | how can i contact
@@ -42,22 +44,28 @@ LEXICON = {
         2: contact | reach | channel* | email | phone
         3: call you | can i call | contact you | phone number for
         2.5: only via | only through | only by
+        5: chat ... 24 | chat ... weekend* | chat ... night | chat ... business hours | chat ... available | chat ... staffed
     """,
     "faq.hours": """
         3: working hours | business hours | opening hours | office hours | what time | until when | what hours
         3: open on | open at | available on | on weekends | at the weekend | on saturday | on sunday | holidays
         3: is ~ open | are ~ open | is ~ available now | are ~ available now | right now | currently available
-        3: when can i reach | late in the evening | at night | around late
-        2: available | open | weekend | saturday | sunday | billing team | billing department | accounts team
+        3: when can i reach | late in the evening | around late
+        2: at night
+        2: available | weekend | billing team | billing department | accounts team
+        1: open
         1: sysadmins | datacenter staff | datacenter team | in the evening
         2.5: weekends | holidays | open on | hours of
         3: on a saturday | on a sunday | on saturdays | on sundays | close | closes | closed
-        2.5: monday | tuesday | wednesday | thursday | friday | saturday | sunday
+        1: monday | tuesday | wednesday | thursday | friday | saturday | sunday
+        2.5: on mondays | on fridays | on weekdays | weekdays | on bank holidays | public holidays
     """,
     "faq.escalation": """
         3: escalat* | transferred to | passed to another | forwarded to another | resubmit | open a new ticket
         3: second level | level 2 | tier 2 | do i need to do anything | do i have to do anything | what does it mean
         2: transferred | forwarded | why was my
+        3: handed over | handed to | passed on to | moved to another | reassigned | open a new one
+        2: another team | other team | a new one | new ticket
     """,
     "faq.resolution_time": """
         3: how long does it take to | how long does it usually take | how long will it take to | resolution time
@@ -67,6 +75,7 @@ LEXICON = {
         3: how long
         2: roughly | approximately | about how long
         3: quickly ~ replace | how fast ~ replace | quickly do you replace | quickly ~ fix | quickly ~ repair
+        5: how quickly ... replace* | how quickly ... fix* | how quickly ... repair* | how fast ... replace* | how fast ... fix* | how long ... replace* | how long ... fix* | how long ... resolv* | how long ... repair* | turnaround | typical resolution
     """,
     "faq.notifications": """
         3: notification* | notices | maintenance notice* | status page | notified | alerts | announcements
@@ -74,18 +83,22 @@ LEXICON = {
         2.5: planned maintenance | scheduled maintenance
         2: maintenance | notify | notice
         3: maintenance window* | before maintenance | email before | notice before
+        3: where do ... notifications | where ... notices | where ... show up | maintenance info*
     """,
     "faq.ticket": """
         3: open a ticket | create a ticket | submit a ticket | raise a ticket | which department | what department
         3: which priority | what priority | which category | should i choose | should i pick | should i select
         3: how do i open | how to open | how do i create | how do i submit
         2: priority | department | category | choose | pick | select
+        3: where ... ticket | where do i open | where can i open | where do i create | where can i create | where do i submit
+        2: open ~ ticket | create ~ ticket | raise ~ ticket | submit ~ ticket
     """,
     "faq.incident_info": """
         3: what information | what info | what details | what should i include | what do you need from us
         3: what to include | which details | what data
         2: report an incident | reporting an incident | critical incident | in the report | if one of our | goes down
         3: report contain | should ~ contain | incident report | what goes in
+        3: what info* | what do you need | what should i put | what should we put | what to put | put in the ticket | what do you guys need | what should i send
     """,
     "billing.charge": """
         3: charged twice | double charge* | double billed | billed twice | two invoices | duplicate invoice
@@ -94,6 +107,11 @@ LEXICON = {
         3: payment ~ not showing | payment ~ not reflected | not credited | correct the invoice | invoice is wrong
         1.5: invoice* | charge* | billed | billing | amount | payment
         3: haven t received the invoice | invoice is wrong | wrong invoice | overbilled
+        3: unpaid | shows as unpaid | marked as unpaid | still unpaid | still shows as | already paid | paid the invoice | paid invoice | paid my invoice
+        3: suspended for non payment | suspended for nonpayment | despite payment | although we paid | although i paid | payment has not been recorded | not been credited
+        3: company name | billing address | invoice address | vat number | invoice says | invoice shows | invoice lists
+        2: on the invoice | on my invoice | we paid | i paid
+        2: bank transfer | wire transfer
     """,
     "billing.refund": """
         3: refund* | money back | payment failed | payment fails | payment declined | payment error | card declined
@@ -102,6 +120,8 @@ LEXICON = {
         2: cancel my order | cancel the order | cancellation | chargeback
         3: payment won t go through | can t complete payment | payment didn t go through | get my money back
         3: tried to pay | trying to pay | payment ~ fails
+        2: paypal | stripe | 3ds | 3d secure | checkout
+        3: rejecting my card | rejects my card | card ~ rejected | could not be processed | payment could not | transaction failed | transaction declined | refund the difference
     """,
     "billing.credit": """
         3: service credit | credit for | compensation | compensate | exception | make an exception | hold off
@@ -115,6 +135,8 @@ LEXICON = {
         2: approve
         3: few days late | days late | keep ~ running | be late | late payment | pay late
         1.5: late
+        -2: suspended for non payment | suspended for nonpayment
+        3: waive* | write off | forgive the | exempt* | cancel the fee | remove the fee | drop the fee | late fee | setup fee | setup fees
     """,
     "outage": """
         3: is down | are down | went down | has been down | completely down | totally down | unreachable
@@ -127,6 +149,10 @@ LEXICON = {
         -3: not completely | not totally | intermittent* | sometimes | from time to time | occasionally
         3: can t access the server | cannot access the server | server is not reachable | no response from
         3: via ssh | over ssh | no sign of life | not even ssh
+        3: won t power on | doesn t power on | will not power on | not powering on | has no power | is powered off | has powered off | won t turn on
+        -2.5: power down | powering down | powered down | shut down | shutting down | shutdown | slow down | scale down | down to | down from
+        -3: server is running fine | server itself is fine | server is fine | server itself runs | server is up | still running | runs fine | running normally | otherwise fine | works normally | is otherwise ok
+        3: completely dead | totally dead | server ~ dead | server died | server has died | server ~ crashed | box is dead
     """,
     "failed": """
         2.5: dead | crashed | failed | died | broke | broken
@@ -148,6 +174,8 @@ LEXICON = {
         3: laggy | high latency | takes ages | very slow | timeouts
         3: crawl* | terrible i o | disk writes | i o wait | slow disk
         1.5: terrible
+        3: write speed | read speed | transfer rate | transfer speed | dropped to | drop in throughput | much slower | slower than usual | degraded
+        2.5: instead of the usual | instead of the normal | only ~ mb s | down to ~ mb s
     """,
     "tech.config": """
         3: configure | configuration | set up | setup | firewall | rule* | reverse dns | rdns | ptr record
@@ -156,6 +184,7 @@ LEXICON = {
         2: port | reinstall* | subnet | routing | proxy | ptr
     """,
     "tech.hardware": """
+        3: kvm access | ipmi access | access to kvm | access to ipmi | access to the kvm | need kvm | need ipmi | kvm over ip
         3: disk* | drive* | hdd | raid | ram | memory | stick | psu | power supply | replace* | swap out
         2: failing | faulty
         3: on site | on-site | remote hands | technician | kvm | ipmi | idrac | ilo | cable* | cabling
@@ -176,5 +205,21 @@ LEXICON = {
         1.5: do you have | can you send us
         2.5: quote | certificate* | certification | colocation | audit | agency | agencies | reseller
         2: pricing | price* | contract | gdpr | iso | availability
+        3: quote for | send us a quote | price quote | send us an offer | move my services | transfer my services | move ~ to another account | to a different client account | to a different account | to another account | merge ~ accounts | change the account holder | account ownership
+    """,
+    "part": """
+        1: disk* | drive* | memory | power supply | psu* | motherboard | fan | fans | controller | network card | stick*
+    """,
+    "fault": """
+        1: fault* | fail* | error* | dead | died | defective | broken | bad | degraded | predictive failure | machine check
+    """,
+    "channel": """
+        1: chat | live chat | hotline | phone line | phone support
+    """,
+    "team": """
+        1: billing | accounts | sysadmin* | datacenter | technicians | techs | admins | team | department | engineers
+    """,
+    "purchase": """
+        1: quote | quotation | offer | pricing | price list | buy | purchase | order new
     """,
 }

@@ -13,6 +13,7 @@ LEXICON = {
         2: todo correcto | todo bien | ya va | funciona perfectamente | problema resuelto | ya esta
     """,
     "human": """
+        3: devolverme la llamada | devolver la llamada | devolvernos la llamada
         3: hablar con una persona | con una persona | con un humano | persona real | un agente | un operador
         3: con alguien de soporte | hablar con alguien | con un tecnico | no quiero hablar con un bot | con un bot
         3: que me llamen | llamarme | me llameis | me llamen | llamada telefonica | por telefono con | un comercial
@@ -35,6 +36,8 @@ LEXICON = {
         1.5: plazo
         3: responder | contestar | contestais | respondeis
         2: respuesta
+        -3: dejo de responder | deja de responder | dejaron de responder | dejado de responder
+        5: cuanto ... contest* | cuanto ... respond* | en cuanto tiempo ... respond* | en cuanto tiempo ... contest*
     """,
     "faq.contact": """
         3: email de soporte | correo de soporte | direccion de correo | correo electronico | numero de telefono
@@ -47,16 +50,19 @@ LEXICON = {
         3: algun numero | pueda llamar | puedo llamar | numero al que
         2: llamar
         2.5: solo por | solo el chat | unicamente por
+        5: chat ... noche | chat ... fin de semana | chat ... disponible | chat ... atendido | chat ... funciona
     """,
     "faq.hours": """
-        3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto | abre | abren
+        3: horario | horarios | a que hora | hasta que hora | desde que hora | que horas | esta abierto | a que hora abre
+        2: abre | abren
         2: trabaja | trabajan | por la noche | de noche
         3: estan disponibles | esta disponible | fin de semana | los sabados | los domingos | dias festivos
         3: atienden | trabajan los | horario de atencion | departamento de facturacion esta | ahora mismo
-        2: disponible* | abierto | cerrado | sabado | domingo | festivo*
-        2.5: sabados | domingos | festivos | a partir de que hora | abren
+        2: disponible* | abierto | cerrado | festivo*
+        2.5: sabados | domingos | festivos | a partir de que hora
         3: cierra | cierran | cerrais | a mediodia
-        2.5: lunes | martes | miercoles | jueves | viernes | sabado | domingo
+        1: lunes | martes | miercoles | jueves | viernes | sabado | domingo
+        2.5: los lunes | los martes | los miercoles | los jueves | los viernes | entre semana | dias laborables
     """,
     "faq.escalation": """
         3: escalad* | escalar | escalacion | derivad* | transferid* a | pasado a otro | reenviad* a otro
@@ -64,6 +70,8 @@ LEXICON = {
         3: pasado mi consulta | han pasado | otro equipo
         2.5: nivel 2
         2: transferid* | por mi parte | hacer algo | que significa
+        3: pasa a ~ administrador* | pasa a otro | pasa al equipo | pasado a | abrir otro ticket | sigo en el mismo | se ha transferido
+        2: otro equipo | otro departamento | nuevo ticket
     """,
     "faq.resolution_time": """
         3: cuanto se tarda en | cuanto tarda en | cuanto tardais en sustituir | cuanto tardais en cambiar
@@ -74,17 +82,21 @@ LEXICON = {
         1.5: tarda
         3: cuanto tiempo
         3: cuanto tardais en | cuanto tardan en ~ reemplazar | cuanto tardan en ~ cambiar
+        5: cuanto ... reemplaz* | cuanto ... repar* | cuanto ... resolv* | cuanto ... sustitu* | cuanto ... solucion* | mas o menos cuanto | cuanto ... en tenerla | cuanto ... en tenerlo
     """,
     "faq.notifications": """
         3: avisos | aviso de mantenimiento | notificacion* | pagina de estado | alertas | me avisais | avisar
         3: recibir los avisos | informados
         2.5: mantenimientos programados | mantenimiento programado
         2: mantenimiento* | otro correo | direccion de aviso
+        3: donde ... avisos | adonde llegan | donde llegan | a donde llegan
     """,
     "faq.ticket": """
         3: abrir un ticket | crear un ticket | abro un ticket | que departamento | cual departamento | que prioridad
         3: que categoria | que tipo de ticket | como abro | como abrir | como creo | elijo | debo elegir
         2: prioridad | departamento | categoria | elegir | seleccionar
+        3: donde ... ticket | donde se abre | donde abro | donde puedo abrir | como ... abrir ~ ticket | donde ... incidencia
+        2: abrir ~ ticket | crear ~ ticket | abrir una incidencia
     """,
     "faq.incident_info": """
         3: que informacion | que datos | que tengo que pasar | que debo indicar | que debo incluir | que hay que indicar
@@ -92,6 +104,7 @@ LEXICON = {
         2: reportar un incidente | incidente grave | en caso de caida | en caso de incidente | critico
         3: debemos incluir | hay que incluir | que incluir
         2: incluir
+        3: que info* | que os tengo que pasar | que teneis que tener | que necesitais saber | que debo poner | que pongo en el ticket | que tengo que poner | que hay que poner | que datos necesitais
     """,
     "billing.charge": """
         3: cobrado dos veces | doble cargo | cargo duplicado | cobro duplicado | dos facturas | factura duplicada
@@ -99,6 +112,10 @@ LEXICON = {
         3: no aparece el pago | no se refleja | no reflejado | rectificar | factura rectificativa | nif
         1.5: factura* | cargo* | cobr* | importe | pago* | facturacion
         3: factura incorrecta | no he recibido la factura | error en la factura | cobrado de mas
+        2: he pagado | hemos pagado | en la factura
+        3: ya he pagado | ya pague | pague la factura | pagamos la factura | pendiente de pago | impagad* | suspendido por impago | por falta de pago | a pesar del pago | a pesar de haber pagado
+        3: datos de facturacion | razon social | corregir la factura | nombre de la empresa | direccion de facturacion
+        2: transferencia | por transferencia
     """,
     "billing.refund": """
         3: reembols* | devolucion | devolver el dinero | devuelvan | me devolvais | pago rechazado | error en el pago
@@ -107,6 +124,9 @@ LEXICON = {
         3: no me deja pagar | el pago no pasa | devolucion del importe | me devolvais
         3: pago ~ da error | no se completa | da error al pagar
         2: da error
+        2: paypal | stripe | 3ds | 3d secure
+        -3: devolver* ~ llamada | devolverme la llamada
+        3: devolver* | devuelv* | devolverme | me da error ~ pago | rechaza la tarjeta | rechaza mi tarjeta | tarjeta ~ rechazada | payment failed | no se procesa
     """,
     "billing.credit": """
         3: abono | abonar | compensacion | compensar | indemniz* | excepcion | aplazar el pago | aplazamiento
@@ -116,6 +136,8 @@ LEXICON = {
         2: descuento | bonificacion | credito | suspen*
         -2: tarjeta de credito
         3: pagar a ~ dias | a 60 dias | a 90 dias | fraccionar el pago | pagar en plazos | aplazar
+        -2: suspendido por impago | por falta de pago
+        3: condonar | condonacion | perdonar ~ comision | perdonar ~ recargo | eximir | exencion | anular ~ recargo | quitar ~ comision | recargo por demora | cuota de alta | gastos de alta | gastos de instalacion
     """,
     "outage": """
         3: no responde | no responden | esta caido | esta caida | lleva caido | todo caido | no va nada
@@ -126,6 +148,9 @@ LEXICON = {
         -3: no del todo | a veces | de vez en cuando | intermitente*
         3: sin servicio | no hay servicio | no funciona nada | no puedo acceder al servidor | no conecta
         3: no da senales de vida | sin senales de vida | por ssh | no da senal
+        3: dejo de responder | deja de responder | dejaron de responder | ha dejado de responder | dejado de responder | dejo de funcionar | ha dejado de funcionar | fuera de linea | esta apagado | se ha apagado | se apago | no enciende | se reinicia en bucle
+        -3: el servidor funciona | funciona con normalidad | funciona bien | sigue funcionando | el resto funciona
+        3: servidor ~ muerto | servidor ~ caido | servidor ~ se ha caido | servidor ~ se cayo | vps ~ caido
     """,
     "failed": """
         2.5: caido | caida | se ha caido | se cayo | se cae | averiad* | muerto | roto
@@ -146,6 +171,8 @@ LEXICON = {
         3: ping alto | ping muy alto | ancho de banda | rendimiento bajo | va fatal
         2: iowait | carga de cpu | rendimiento | timeout* | cortes
         3: va lento | tarda en cargar | se ralentiza | va a tirones | muy lento
+        3: velocidad de escritura | velocidad de lectura | tasa de transferencia | velocidad de transferencia | ha bajado a | bajo hasta | caida de rendimiento | mas lento | mucho mas lento | degradad*
+        2.5: en lugar de los ~ habituales | en vez de los ~ habituales | solo ~ mb s
     """,
     "tech.config": """
         3: configurar | configuracion | cortafuego* | firewall | regla* | dns inverso | reverse dns | rdns | ptr
@@ -154,6 +181,7 @@ LEXICON = {
         2: puerto* | reinstal* | subred | enrutamiento | proxy
     """,
     "tech.hardware": """
+        3: acceso kvm | acceso a kvm | acceso al kvm | acceso ipmi | acceso al ipmi | conectar un kvm | necesito kvm
         3: disco* | raid | memoria ram | ram | modulo de memoria | fuente de alimentacion | sustitu* | reemplaz*
         3: cambiar el disco | cambiar la fuente | tecnico in situ | en el centro de datos | kvm | ipmi | idrac
         3: cable* | tarjeta de red | placa base | ventilador* | hardware | averiad* | defectuos*
@@ -175,5 +203,22 @@ LEXICON = {
         2: teneis | tienen | haceis
         2.5: programa de afiliados | programa de partners | colaboracion | colocation | housing | auditoria
         2: disponibilidad | tarifa* | precio* | contrato | rgpd | iso
+        3: presupuesto para | necesitariamos un presupuesto | enviar una oferta | enviarnos una oferta | cotizacion | mover mis servicios | trasladar ~ servicios | a otra cuenta | cambiar el titular | cambio de titular | fusionar ~ cuentas
+    """,
+    "part": """
+        1: disco* | memoria* | modulo* | fuente* | placa base | ventilador* | controladora | tarjeta de red
+        1: fuente de alimentacion | fuentes de alimentacion
+    """,
+    "fault": """
+        1: averia* | averiad* | fallo* | falla* | fallando | error* | defectuos* | roto | rota | muerto | degradad* | failure
+    """,
+    "channel": """
+        1: chat | linea telefonica | telefono
+    """,
+    "team": """
+        1: facturacion | contabilidad | administrador* | tecnicos | datacenter | centro de datos | equipo | departamento
+    """,
+    "purchase": """
+        1: presupuesto | cotizacion | oferta | precio* | comprar | contratar
     """,
 }

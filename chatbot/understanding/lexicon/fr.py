@@ -36,6 +36,8 @@ LEXICON = {
         3: sous quel delai | quand vais je avoir une reponse | repondre a ma demande | traite* mon ticket
         2: reponse sous | repondre
         3: a repondre | repondre a | mettez combien de temps a repondre
+        -3: arrete de repondre | cesse de repondre
+        5: combien de temps ... repond* | combien de temps ... reponse | en combien de temps ... repond* | delai ... reponse | combien de temps ... prise en charge
     """,
     "faq.contact": """
         3: adresse mail | adresse e mail | adresse email | numero de telephone | joindre le support | quelle adresse
@@ -45,6 +47,7 @@ LEXICON = {
         2: a part le chat | autre moyen | canaux | canal | contacter | joindre
         3: numero de support | un numero | joindre par telephone | vous appeler | peut on vous appeler | standard telephonique
         3: par ecrit | uniquement par | joignables par telephone
+        5: chat ... nuit | chat ... week end | chat ... ouvert | chat ... dispo* | tchat ... nuit | tchat ... week end
     """,
     "faq.hours": """
         3: horaires | heures d ouverture | jusqu a quelle heure | a quelle heure ouvre | a partir de quelle heure
@@ -54,12 +57,15 @@ LEXICON = {
         1: week end | samedi | dimanche | jours feries | la nuit
         3: ouvert jusqu a | jours ouvres | heures ouvrees | a partir de quelle heure | de quelle heure a quelle heure
         2: le soir | fermes | ferme le
-        2.5: ferme a | ferme le | lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche
+        2.5: ferme a | ferme le | le lundi | le mardi | le mercredi | le jeudi | le vendredi | le dimanche | en semaine
+        1: lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche
     """,
     "faq.escalation": """
         3: escalad* | escalat* | transmis a une autre equipe | transfere a | transfere vers
         3: dois je refaire | dois je renvoyer | faut il recreer | refaire une demande | niveau 2 | niveau superieur
         2: transfere | transmis | pourquoi ma demande | je dois faire quelque chose
+        3: transmise a | transferee a | passee a | refaire un ticket | refaire une demande | rouvrir un ticket
+        2: une autre equipe | un autre service | nouveau ticket
     """,
     "faq.resolution_time": """
         3: combien de temps pour remplacer | combien de temps pour reparer | combien de temps pour resoudre
@@ -72,6 +78,7 @@ LEXICON = {
         3: combien de temps
         3: faut combien de temps | faut il combien de temps
         3: delai habituel | delai ~ pour le remplacement | delai pour le remplacement | delai de reparation
+        5: combien de temps ... remplac* | combien de temps ... repar* | combien de temps ... regl* | combien de temps ... resoudre | combien de temps ... resolu* | il faut compter | faut compter | temps moyen | delai moyen
     """,
     "faq.notifications": """
         3: notification* | avis de maintenance | alertes de maintenance | page de statut | page status | prevenu*
@@ -80,6 +87,7 @@ LEXICON = {
         3: etat de vos services | etat des services | statut des services | panne generale
         2: maintenance* | informes | avertis | adresse de contact technique | recevoir les avis | destinataires
         3: avant chaque maintenance | avant une maintenance | envoyez un mail avant
+        3: infos sur les maintenances | info* de maintenance | ou arrivent | ou sont envoyes | ou recoit on
     """,
     "faq.ticket": """
         3: ouvrir un ticket | creer un ticket | ouvre un ticket | quel service choisir | quel departement
@@ -87,6 +95,9 @@ LEXICON = {
         3: dans quel service | a quel service | comment ouvrir | comment creer | comment signaler
         2: priorite | departement | categorie | choisir | je choisis
         3: quel type de ticket | quelle equipe choisir | dans quelle categorie
+        3: ou ... ticket | ou ... creer ~ demande | ou ... ouvrir ~ demande | comment ... ouvrir ~ ticket | ou se trouve le bouton
+        2: cree* ~ ticket | ouvrir ~ ticket | bouton ~ ticket
+        -3: ou en est
     """,
     "faq.incident_info": """
         3: quelles informations | quels elements | quelles infos | que dois je fournir | que faut il fournir
@@ -95,6 +106,7 @@ LEXICON = {
         2: signaler une panne | signaler un incident | en cas de panne | en cas d incident | accelerer le diagnostic
         1: informations | diagnostic | critique
         3: que dois je preciser | quoi preciser | dois je preciser | preciser
+        3: quoi comme info* | quelles infos | je dois vous donner quoi | vous donner quoi | donner quoi | dois je vous donner | faut il vous donner | quoi mettre | que mettre dans | mettre dans le ticket | quoi vous envoyer | quoi vous transmettre
     """,
     "billing.charge": """
         3: deux factures | facture en double | facture* deux fois | doublon | double prelevement | preleve deux fois
@@ -106,6 +118,11 @@ LEXICON = {
         3: erreur sur la facture | double facturation | trop paye | pas recu la facture | pas recu ma facture | facture incorrecte
         3: impayee | impayees | toujours pas ~ regle | virement ~ n apparait pas
         2: virement | n apparait pas
+        3: impaye* | toujours impayee | marquee impayee | deja paye | deja regle
+        2: j ai paye | j ai regle | nous avons paye | nous avons regle | sur ma facture | sur la facture
+        3: suspendu pour impaye | suspendu malgre | malgre le paiement | malgre paiement | malgre le reglement | pour defaut de paiement
+        3: ma facture indique | la facture indique | facture* ... indique* | facture* ... alors que | adresse de facturation | raison sociale | corriger la facture | numero de tva
+        2: virement | par virement
     """,
     "billing.refund": """
         3: rembours* | paiement refuse | paiement echoue | echec de paiement | echec du paiement | erreur de paiement
@@ -113,6 +130,8 @@ LEXICON = {
         3: paiement ~ echou* | paiement ~ refuse* | carte ~ refusee | echec*
         2: annuler ma commande | resilier | resiliation | retractation | payer ma commande
         3: carte refusee | impossible de regler | ne peux pas payer | paiement ~ bloque | etre rembourse
+        2: paypal | stripe | 3ds | 3d secure
+        3: transaction refusee | transaction declined | transaction echouee | rembourser la difference | me rembourser
     """,
     "billing.credit": """
         3: geste commercial | un avoir | d un avoir | compensation | dedommag* | indemnis* | exception | exceptionnel*
@@ -122,8 +141,11 @@ LEXICON = {
         2: remise | reduction | credit | accord de la direction | derogation | suspend*
         -2: carte de credit
         3: echelonn* | en plusieurs fois | en trois fois | en deux fois | paiement en plusieurs
+        -2: suspendu pour impaye | suspendu malgre
+        3: annuler les frais | supprimer les frais | exonerer | exoneration | offrir les frais | renoncer aux frais | geste sur les frais | frais de retard | penalites de retard | frais de mise en service | frais d installation
     """,
     "outage": """
+        -3: tombe* a ~ mo | tombe* a ~ mb | tombe* a ~ go | tombe* a ~ ko | tombe* a ~ ms
         3: ne repond plus | ne repond pas | ne repond ~ plus | inaccessible | injoignable | hors ligne | hors service
         3: plus rien ne repond | plus rien ne marche | plus rien ne fonctionne | tout est down | completement down
         3: est down | sont down | est tombe | est tombee | plus de ping | plus d acces | plus accessible | n est plus accessible
@@ -134,6 +156,9 @@ LEXICON = {
         -3: pas completement | pas totalement | par moments | de temps en temps | intermittent*
         3: ne fonctionne plus du tout | site ne s affiche plus | plus aucun acces | plus de connexion | aucune reponse
         3: ne donne plus signe de vie | aucun signe de vie | par ssh | en ssh | se connecter en ssh
+        3: ne s allume plus | ne s allume pas | est eteint | s est eteint | hors tension | plus de courant | ne redemarre plus | redemarre en boucle
+        -3: le serveur lui meme tourne | tourne normalement | fonctionne normalement | le serveur fonctionne | le serveur tourne | reste joignable | est toujours joignable | le reste fonctionne
+        3: serveur ~ hs | serveur ~ mort | serveur ~ plante | serveur ~ tombe | completement hs | totalement hs | dedie ~ hs | vps ~ hs
     """,
     "failed": """
         2.5: en panne | plante | mort | hs | tombe | tombee | crashe | grille | lache
@@ -149,11 +174,14 @@ LEXICON = {
         1: incident
     """,
     "tech.performance": """
+        3: tombe* a ~ mo | tombe* a ~ mb | tombe* a ~ ko
         3: lent | lente | lenteur* | ralenti* | latence | perte de paquets | pertes de paquets | tres lent
         3: temps de chargement | ping eleve | debit faible | bande passante | saccade | rame | ca rame
         2: iowait | charge cpu | cpu a 100 | performance* | timeout* | coupures
         3: lentement | ralentissement* | tres long a charger | met du temps a charger | temps de reponse ~ eleve | latences
         2.5: debit | ridicule
+        3: vitesse d ecriture | vitesse de lecture | taux de transfert | vitesse de transfert | a chute | chute de debit | chute des performances | degrade* | plus lent* | beaucoup plus lent*
+        2.5: au lieu des ~ habituel* | au lieu de ~ habituel* | seulement ~ mo s | plus que ~ mo s
     """,
     "tech.config": """
         3: configurer | configuration | parametrer | pare feu | firewall | regles | regle de | reverse dns | dns inverse | rdns
@@ -165,6 +193,7 @@ LEXICON = {
         3: install* | mettre en place | deployer
     """,
     "tech.hardware": """
+        3: acces kvm | acces ipmi | acces a l ipmi | acces au kvm | besoin d un kvm | besoin de l ipmi | brancher un kvm
         3: disque* | ssd defectueux | hdd | raid | barrette* | ram | memoire | alimentation | bloc d alimentation
         3: remplacer | remplacement | changer le disque | intervention sur site | sur place | technicien sur site
         3: kvm | ipmi | idrac | ilo | cable* | carte reseau | carte mere | ventilateur | materiel | hardware
@@ -182,5 +211,24 @@ LEXICON = {
         2.5: proposez vous | vous proposez | offrez vous | avez vous des | est il possible de commander | devis
         2.5: certificat* | certification* | partenariat | programme partenaire | parrainage | audit | colocation
         2: disponibilite | tarif* | offre* | contrat | conformite | rgpd | iso
+        3: un devis pour | envoyer un devis | nous envoyer une offre | transferer mes services | deplacer mes services | vers un autre compte | changer de titulaire | changement de titulaire | fusionner ~ comptes
+    """,
+    "component": """
+        1: console | acces ipmi | interface ipmi
+    """,
+    "part": """
+        1: disque* | barrette* | memoire | alimentation | bloc* d alimentation | carte mere | ventilateur* | controleur* | carte reseau
+    """,
+    "fault": """
+        1: defaillan* | defectueu* | hs | mort | morte | grille* | erreur* | error | en panne | lache | en defaut | failure | fault | degrade* | secteurs realloues
+    """,
+    "channel": """
+        1: chat | tchat | hotline | standard | ligne telephonique
+    """,
+    "team": """
+        1: facturation | comptabilite | administrateurs | admins | technicien* | datacenter | equipe | service | techs
+    """,
+    "purchase": """
+        1: devis | offre | tarif* | acheter | commander
     """,
 }

@@ -32,6 +32,8 @@ LEXICON = {
         3: otrzymam odpowiedz | ile czekac | ile trzeba czekac | reagujecie | odpowiedz na zgloszenie
         3: czeka sie na odpowiedz | czekac na odpowiedz
         3: odpowiedz*
+        -3: przestal odpowiadac | przestala odpowiadac | nie odpowiada
+        5: ile ... odpowi* | ile ... odpis* | jak dlugo ... odpowi* | jak dlugo ... odpis* | kiedy ktos odpisze | odpisze | odpisuje | odpisujecie
     """,
     "faq.contact": """
         3: adres e mail | adres mailowy | adres email | numer telefonu | infolini* | jak sie skontaktowac | cala dobe
@@ -41,21 +43,27 @@ LEXICON = {
         3: czy jest telefon | numer do supportu | kontakt telefoniczny | czy mozna zadzwonic | zadzwonic do was
         2.5: telefonicznie | czy tylko przez | tylko przez
         2: czy tylko
+        5: czat ... w nocy | czat ... weekend* | czat ... dostepn* | czat ... dziala
     """,
     "faq.hours": """
         3: godziny pracy | do ktorej | od ktorej | w jakich godzinach | czynny | czynna | czynne | pracuje dzial
         3: czy ktos jest | jest dostepny | sa dostepni | jest dostepna | w weekend | w sobote | w niedziele
         3: pracuja | godziny otwarcia | o ktorej | teraz dostepn* | w swieta
-        2: dostepn* | godzin* | weekend* | dzial rozliczen | ksiegowosc
+        2: dostepn* | weekend* | dzial rozliczen | ksiegowosc
+        1: godzin*
         -3: niedostepn*
-        2.5: sobot* | niedziel* | swiet* | w nocy pracuje | po godzinach
-        2.5: zamykacie | zamkniete | poniedzial* | wtor* | srod* | czwart* | piat* | po godzinach pracy
+        2.5: swiet* | w nocy pracuje | po godzinach | w sobote | w niedziele
+        2.5: zamykacie | zamkniete | po godzinach pracy | w dni robocze | w dni powszednie | w weekendy
+        2.5: w poniedzialki | we wtorki | w srody | w czwartki | w piatki | w soboty | w niedziele
+        1: poniedzialek | wtorek | sroda | czwartek | piatek | sobota | niedziela | sobote | niedziele
     """,
     "faq.escalation": """
         3: eskalac* | eskalow* | przekazan* do | przekazano | przekazane | czy musze ponownie | wyzszy poziom
         3: zgloszenie zostalo przekazane | drugi poziom | drugiej linii | co to oznacza
         3: trafilo do | trafil do | czy cos musze zrobic | musze cos zrobic
         2: przekaz* | ponownie zglaszac | ponownie wysylac | musze zrobic
+        3: przekazane do | przekazano do |
+        2: innego zespolu | inny zespol | innego dzialu | nowe zgloszenie | wyslac ~ jeszcze raz | zglosic ~ jeszcze raz | eskalowan*
     """,
     "faq.resolution_time": """
         3: ile trwa | ile zwykle trwa | jak dlugo trwa | ile czasu trwa | ile czasu zajmuje | czas naprawy
@@ -64,24 +72,29 @@ LEXICON = {
         2: zwykle | srednio | przewaznie | trwa | zajmuje | przecietnie
         3: w jakim czasie | jak szybko wymieniacie | jak szybko naprawiacie
         3: ile czasu | jak dlugo
+        5: jak szybko ... wymien* | jak szybko ... napraw* | ile ... wymian* | ile ... napraw* | ile ... rozwiaz* | ile zazwyczaj trwa | ile srednio trwa | zazwyczaj trwa | srednio trwa
     """,
     "faq.notifications": """
         3: powiadomien* | powiadomia*
         2.5: prace serwisow* | pracach serwisowych | prac serwisowych | przerw* techniczn*
         3: komunikat* | strona statusu | status page | informacj* o awariach | informowani | informowac
         2: adres do powiadomien | konserwac* | planowan* prac*
+        3: info* o planowanych | info* o pracach | informacj* o pracach | info* o przerwach | gdzie przychodza | przychodza ~ info* | powiadom*
     """,
     "faq.ticket": """
         3: jak zalozyc zgloszenie | jak otworzyc zgloszenie | jak utworzyc | ktory dzial | jaki dzial | wybieram dzial
         3: jaki priorytet | ktory priorytet | jaka kategori* | wybrac dzial | wybrac priorytet | zalozyc ticket
         3: w jakim dziale | jakim dziale | ktorym dziale | do jakiego dzialu | w ktorym dziale
         2: priorytet* | dzial techniczny czy | czy rozliczenia | wybrac | wybieram | kategori* | zglosic
+        3: gdzie ... zglosz* | gdzie ... ticket* | gdzie ... zgloszeni* | jak ... zalozyc ~ zgloszenie | jak ... otworzyc ~ zgloszenie | utworzyc zgloszenie | zalozyc zgloszenie | otworzyc zgloszenie
+        2: zalozyc ~ ticket* | utworzyc ~ ticket* | otworzyc ~ ticket*
     """,
     "faq.incident_info": """
         3: jakie informacje | jakie dane | co podac | co nalezy podac | co powinienem podac | co musze podac
         3: co powinno zawierac | co zawrzec | jakie szczegoly
         2: zglaszajac awari* | zgloszenie awarii | w przypadku awarii | krytyczn* | diagnoz*
         3: co musze napisac | co napisac | napisac w zgloszeniu | co zawrzec w zgloszeniu
+        3: jakie info* | co mam podac | co musze wam podac | co wam podac | co przekazac | co mam wpisac | co wpisac | co powinienem napisac | co trzeba podac | co nalezy napisac
     """,
     "billing.charge": """
         3: dwie faktury | podwojn* | dwukrotn* | dwa razy | pobrano dwa | zla kwota | bledna kwota | bledna faktur*
@@ -89,6 +102,10 @@ LEXICON = {
         3: korekt* faktury | faktura korygujaca | nip | za duzo | nadplat*
         1.5: faktur* | oplat* | kwot* | obciaz* | pobran* | platnosc* | rachun* | naliczon*
         3: faktura ~ bledna | nie dostalem faktury | nie otrzymalem faktury | blad na fakturze | korekta
+        3: oplacil* | oplacon* | zaplacil* | zaplacon* | juz zaplac* | zaksiegowa* | brak platnosci | za brak platnosci | za brak wplaty | zawieszon* za brak | mimo oplaty | mimo platnosci | mimo wplaty | nieoplacon*
+        2: na fakturze
+        3: dane na fakturze | dane do faktury | nazwa firmy | adres na fakturze | poprawic fakture | korekt* faktur*
+        2: wplat* | przelew* | przelewem
     """,
     "billing.refund": """
         3: zwrot* | zwroc* | oddac pieniadze | platnosc nie przechodzi | blad platnosci | bramk* platnosc*
@@ -98,6 +115,8 @@ LEXICON = {
         2: anulowac zamowienie | rezygnac* | odstapienie
         3: platnosc ~ odrzucona | nie moge zaplacic | zwrot srodkow | oddanie pieniedzy
         3: platnosc ~ wywala | platnosc ~ nie przechodzi | wywala sie
+        2: paypal | stripe | 3ds | 3d secure | bramka
+        3: bramka ~ blad | wywala blad | transakcja ~ odrzucona | karta ~ odrzucona | zwrot roznicy
     """,
     "billing.credit": """
         3: rekompensat* | odszkodowan* | wyjat* | odroczeni* | przedluzen* terminu | nie zawieszac | wstrzymac zawiesz*
@@ -108,6 +127,8 @@ LEXICON = {
         -2: karta kredytowa | karty kredytowej | karta kredytowa
         3: przesuniecie terminu | przesunac termin | niezawiesz* | nie zawieszajcie
         3: obnizeni* | obnizyc | obnizke
+        -2: zawieszon* za brak
+        3: anulowac oplat* | umorzyc | umorzeni* | zwolnic z oplat* | odstapic od oplat* | darowac | oplat* za opoznieni* | oplat* instalacyjn* | oplat* aktywacyjn* | odsetki
     """,
     "outage": """
         3: nie odpowiada | nie odpowiadaja | niedostepn* | lezy | lezi | offline | nie pinguje | nie moge sie polaczyc
@@ -118,6 +139,9 @@ LEXICON = {
         -3: nie do konca | czasami | chwilami | okresowo | sporadycznie
         3: nic nie dziala | strona nie dziala | serwer nie dziala | nie ma polaczenia
         3: przez ssh | po ssh | nie daje znaku zycia | brak znakow zycia
+        3: nie wlacza sie | wylaczony | wylaczyl sie | brak zasilania | restartuje sie w kolko
+        -3: serwer dziala normalnie | dziala normalnie | serwer dziala | serwer chodzi | reszta dziala | poza tym dziala
+        3: serwer ~ padl | serwer ~ umarl | serwer ~ nie zyje | dedyk ~ lezy | dedyk ~ padl | vps ~ padl
     """,
     "failed": """
         2.5: padl | padla | padly | padlo | awaria | zepsul* | umarl*
@@ -136,6 +160,8 @@ LEXICON = {
         3: wysoki ping | duzy ping | przepustowosc | zamula | muli | laguje | dlugo sie laduje
         2: iowait | obciazenie cpu | wydajnosc* | timeout* | ping
         3: wolno dziala | spowalnia | dlugo sie laduje | zacina | dlugie czasy odpowiedzi
+        3: spadl* do | spadl* z | predkosc zapisu | predkosc odczytu | predkosc transferu | spadek wydajnosci | spadek predkosci | wolniej | duzo wolniej | wolniejsz*
+        2.5: zamiast zwykl* | zamiast normaln* | tylko ~ mb s
     """,
     "tech.config": """
         3: konfigur* | skonfigur* | zapor* | firewall* | regula | reguly | regule | regul | reverse dns | rekord ptr | ptr | rdns
@@ -144,6 +170,7 @@ LEXICON = {
         2: port* | reinstal* | podsiec* | routing* | proxy
     """,
     "tech.hardware": """
+        3: dostep do kvm | dostep do ipmi | dostep kvm | podlaczenie kvm | podlaczyc kvm | podpiecie kvm
         3: dysk* | raid* | ram | pamiec* | kosc* ram | zasilacz* | wymian* | wymienic | wymieni
         3: technik na miejscu | na miejscu | kvm | ipmi | idrac | kabel* | okablowan* | karta sieciowa | plyta glowna
         3: wentylator* | sprzet* | hardware | uszkodzon* dysk
@@ -161,5 +188,24 @@ LEXICON = {
         2.5: czy oferuj* | oferujecie | czy macie | czy posiadacie | czy jest mozliwosc | wycen* | oferta | oferte
         2.5: certyfikat* | partnerski | program partnerski | polecen* | kolokacj* | audyt | umow*
         2: dostepnosc serwerow | cennik | ceny | rodo | iso
+        3: wycena dla | przeslac oferte | przyslac oferte | przeniesc uslugi | przeniesienie uslug | na inne konto | zmiana wlasciciela konta | polaczyc konta
+    """,
+    "component": """
+        1: konsola | konsoli | konsole
+    """,
+    "part": """
+        1: dysk* | pamiec* | kosc* | modul* ram | zasilacz* | plyta glowna | wentylator* | kontroler* | karta sieciowa
+    """,
+    "fault": """
+        1: padl* | padni* | uszkodz* | blad* | bledy | bledow | zepsu* | awari* | zdegradowan* | nie dziala
+    """,
+    "channel": """
+        1: czat | chat | infolini* | telefon*
+    """,
+    "team": """
+        1: dzial* | ksiegowosc | administrator* | admini | techni* | serwerowni* | zespol* | rozliczen*
+    """,
+    "purchase": """
+        1: wycen* | ofert* | cennik | kupic | zamowic
     """,
 }

@@ -1,0 +1,27 @@
+"""The lexicon matcher: the "..." gap stays inside a clause, plurals of four-letter words match."""
+from chatbot.understanding.lexicon import clause_ids, match, tokens
+from chatbot.understanding.normalize import fold
+
+
+def _found(text: str) -> set[str]:
+    folded = fold(text)
+    return {e.text for e in match(tokens(folded), clause_ids(folded))}
+
+
+def test_a_gap_of_up_to_eight_words_inside_one_clause() -> None:
+    assert "bricht ... ab" in _found("die Zahlung bricht jedes Mal mit einer Fehlermeldung ab")
+    assert "wie schnell ... getauscht" in _found("wie schnell wird bei euch normalerweise eine defekte Platte getauscht?")
+
+
+def test_a_gap_does_not_cross_punctuation() -> None:
+    assert "bricht ... ab" not in _found("die Verbindung bricht. Ich melde mich ab")
+    assert "where ... ticket" not in _found("where are you located? I opened a ticket")
+
+
+def test_a_word_of_four_letters_or_more_matches_its_plural() -> None:
+    assert "resolution time" in _found("what are your typical resolution times?")
+    assert "faktur*" in _found("dwie faktury")  # stems were already open-ended
+
+
+def test_clause_numbers_follow_punctuation() -> None:
+    assert clause_ids(fold("a b, c d. e")) == [0, 0, 1, 1, 2]
