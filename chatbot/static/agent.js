@@ -53,6 +53,7 @@
 
   function showLogin(message) {
     if (socket) { socket.disconnect(); socket = null; }
+    clearInterval(start.ticker);
     $("app").hidden = true; $("login").hidden = false;
     $("login-error").textContent = message || "";
     $("email").focus();
@@ -104,7 +105,8 @@
     });
     socket.on("conversation.read", function (e) { if (e.conversation_id === current) showSeen(e.up_to); });
     socket.on("conversation.changed", function (e) { if (e.conversation_id === current) openConversation(current, true); });
-    setInterval(scheduleRefresh, 30000);  // due times turn overdue without any event
+    clearInterval(start.ticker);
+    start.ticker = setInterval(scheduleRefresh, 30000);  // due times turn overdue without any event
   }
 
   function checkSession() {
