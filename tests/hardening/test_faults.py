@@ -79,20 +79,19 @@ async def test_a_finished_turn_leaves_nothing_to_recover(make_app, visitors, ses
 
 async def test_a_turn_that_always_fails_is_given_up_and_counted(make_app, sessions) -> None:
     running = await make_app(**UNLIMITED)
-    recovery = running.ops.recovery
+    pipeline = running.app[PIPELINE]
 
-    def broken(_conversation: str) -> Any:
-        async def emit(_out: Any) -> None:
-            raise RuntimeError("this channel cannot deliver")
-        return emit
+    async def poisoned(turn: Any) -> None:  # a message that crashes the turn every time it is read
+        if turn.inbound.conversation_id == "poison-1":
+            raise RuntimeError("cannot understand this, ever")
 
-    recovery.register("test", broken)
-    await running.app[PIPELINE].accept(InboundMessage(channel="test", conversation_id="poison-1",
-                                                      text="hello", received_at=utcnow()))
+    pipeline.steps.insert(0, poisoned)
+    await pipeline.accept(InboundMessage(channel="chat", conversation_id="poison-1", text="hello",
+                                         received_at=utcnow()))
     now = utcnow()
-    for round_ in range(1, 6):
+    for _ in range(5):
         now += timedelta(days=1)
-        assert await recovery.run_once(now=now) == 0
+        assert await running.ops.recovery.run_once(now=now) == 0
     assert await pending(sessions) == 0, "given up after max_attempts, not retried forever"
     assert running.ops.metrics.turns_abandoned._value.get() == 1
 
