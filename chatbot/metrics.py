@@ -71,7 +71,7 @@ class Metrics:
                                     registry=r)
         self.scrape_errors = Counter("chatbot_metrics_probe_errors", "Database probes that failed at scrape",
                                      registry=r)
-        self.probes: list[Probe] = [_probe_tickets, _probe_outbox]
+        self.probes: list[Probe] = [_probe_tickets, _probe_outbox, _probe_unprocessable]
 
     # -- hooks for code that reports events ------------------------------------------------------
     def sla_warning(self, team: str, priority: str) -> None:
@@ -165,3 +165,10 @@ async def _probe_outbox(session: AsyncSession, m: Metrics) -> None:
     m.outbox_age.set(_seconds_since(oldest) if oldest else 0)
     m.outbox_failed.set(await session.scalar(
         select(func.count()).select_from(OutboxMail).where(OutboxMail.status == "failed")) or 0)
+
+
+async def _probe_unprocessable(session: AsyncSession, m: Metrics) -> None:
+    """Mails set aside for a person (chatbot/mail_store.py; `chatbot mail list` shows them)."""
+    from chatbot.mail_store import count_by_status  # the email channel's table, read at scrape time
+
+    m.unprocessable_mails.set((await count_by_status(session)).get("unprocessable", 0))

@@ -101,6 +101,16 @@ async def test_metrics_follow_a_conversation_that_opens_a_ticket(server: str, vi
     assert (await scrape(server))[("chatbot_connected_visitors", ())] == 0
 
 
+async def test_unprocessable_mails_are_counted(server: str, sessions) -> None:
+    from chatbot.mail_store import store_raw
+
+    assert (await scrape(server))[("chatbot_unprocessable_mails", ())] == 0
+    for uid, status in ((1, "unprocessable"), (2, "unprocessable"), (3, "received")):
+        await store_raw(sessions, key=f"k{uid}", message_id=None, content_hash=None, raw=b"x", size=1,
+                        mailbox="INBOX", uidvalidity=1, uid=uid, status=status)
+    assert (await scrape(server))[("chatbot_unprocessable_mails", ())] == 2
+
+
 async def test_hooks_for_the_sla_clock_and_agents(make_app) -> None:
     running = await make_app()
     metrics = running.ops.metrics
