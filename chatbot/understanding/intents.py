@@ -17,6 +17,10 @@ The subject line counts at 70 %. Three pseudo-intents feed the rules below:
   with no team named is a contact question (the chat's availability), not a team's hours;
 - "purchase": in a quote or purchase request ("un presupuesto para 10 servidores con 128 GB de RAM")
   the parts named are a specification, not a hardware job: hardware and configuration weigh half;
+- a statistical second opinion (ngram.py, character n-grams): when it is confident of another intent
+  than the lexicon's, it wins, unless the lexicons prefer their choice clearly (by _LEXICON_FIRM) or a
+  rule above made the decision (a person asked for, a thanks, the chat's availability, a purchase);
+  it sees stems, inflections and typos no lexicon lists;
 - "part" and "fault": a hardware part and a failure word close together ("PSU fault", "Memory error
   DIMM B2", "RAM defekt", "padł dysk") identify a hardware fault: the intent is tech.hardware even
   when the server is down because of it (the datacenter replaces the part), and the unavailability
@@ -37,6 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import ngram
 from .lexicon import Entry, clause_ids, match, tokens
 
 CONVERSATIONAL = ("greeting", "thanks", "human")
@@ -69,6 +74,7 @@ _OUTAGE_STRONG_INTENTS = {"billing.charge", "billing.refund", "account.access"}
 _COMPONENT_REACH = 4      # words after an access component within which "not working" is about it
 _FAULT_REACH = 4          # words between a hardware part and its failure word
 _HARDWARE_FAULT = 3.0     # evidence an identified hardware fault adds to tech.hardware
+_LEXICON_FIRM = 4.0       # lexicon lead over the n-gram model's choice that the model cannot overturn
 # Questions written without a question mark ("j'aimerais savoir combien de temps …").
 _INDIRECT_QUESTION = re.compile(
     r"\b(?:j'?aimerais savoir|je voudrais savoir|je souhaiterais savoir|pourriez-vous me dire|pouvez-vous me dire|"
@@ -165,10 +171,13 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
             hardware_fault = False
     if hardware_fault:
         scores["tech.hardware"] += _HARDWARE_FAULT
-    elif scores["purchase"] > 0 and scores["outage"] <= 0 and scores["failed"] <= 0:
+    purchase = False
+    if not hardware_fault and scores["purchase"] > 0 and scores["outage"] <= 0 and scores["failed"] <= 0:
+        purchase = True
         for key in ("tech.hardware", "tech.config"):
             scores[key] *= 0.5
-    if scores["channel"] > 0 and scores["team"] <= 0 and scores["faq.hours"] > scores["faq.contact"]:
+    channel = scores["channel"] > 0 and scores["team"] <= 0 and scores["faq.hours"] > scores["faq.contact"]
+    if channel:
         scores["faq.contact"], scores["faq.hours"] = scores["faq.hours"] + 0.5, scores["faq.contact"]
 
     # words that are not part of a greeting or thanks: "coucou, il y a quelqu'un ?" has none
@@ -201,6 +210,12 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
     else:
         return IntentResult("other", False, False, scores)
 
+    by_rule = (intent in ("human", "thanks") or (channel and intent == "faq.contact")
+               or (purchase and intent == "other"))
+    if not by_rule:
+        second = ngram.second_opinion(f"{folded_text} {folded_subject}".strip(), intent)
+        if second is not None and scores.get(intent, 0.0) - scores.get(second, 0.0) < _LEXICON_FIRM:
+            intent = second
     if intent == "tech.outage" and hardware_fault:
         intent = "tech.hardware"  # the server is down because a part failed: the datacenter replaces it
     server_down = scores["outage"]

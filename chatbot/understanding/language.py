@@ -154,9 +154,12 @@ def _looks_unsupported(probs: dict[str, float], toks: list[str], evidence: float
 
 
 def warm_up() -> None:
-    """Load the profiles now (e.g. at start-up) rather than on the first customer's message."""
+    """Load the profiles (and train the intent n-gram model) now, at start-up, rather than on the
+    first customer's message."""
+    from . import ngram
     _detector_factory()
     _word_weights()
+    ngram.model()
 
 
 __all__ = ["LanguageHints", "SUPPORTED", "detect_language", "warm_up"]

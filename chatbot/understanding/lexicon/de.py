@@ -189,6 +189,7 @@ LEXICON = {
         3: komm nicht ins | komme nicht ins | komme nicht in mein | zugang zum konto
         2: konto | zugang | code | link ~ abgelaufen
         3: passwort vergessen | zugang gesperrt | kann mich nicht anmelden | kann mich nicht einloggen
+        3: anmeldedaten | zugangsdaten | logindaten | login daten | komme nicht rein | komm nicht rein | lasst mich nicht rein | einloggen ~ nicht
     """,
     "other": """
         2: ubertrag* | umziehen | verschieben

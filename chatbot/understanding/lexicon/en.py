@@ -199,6 +199,7 @@ LEXICON = {
         2: access | code | link ~ expired
         1: account
         3: forgot my password | can t login | cannot login | can t log in | reset my password
+        3: credentials | can t get in | won t let me in | login fails | login failed | cannot sign in | can t sign in
     """,
     "other": """
         2.5: do you offer | do you provide | do you sell | partner program | referral program

@@ -197,6 +197,7 @@ LEXICON = {
         3: no puedo entrar | olvide la contrasena | recuperar el acceso | no puedo iniciar sesion
         3: area de clientes | bloqueado fuera | me he quedado bloqueado
         2: bloquead*
+        3: credenciales | no me deja entrar | usuario o contrasena | no puedo loguearme | no consigo entrar
     """,
     "other": """
         2.5: ofreceis | ofrecen | teneis disponibilidad | tienen disponibilidad | presupuesto | certificado* | vendeis

@@ -206,6 +206,7 @@ LEXICON = {
         3: acces a mon compte | perdu l acces | acceder a mon compte
         2: connexion | lien ~ expire | mon compte | acceder a mon espace | authentification | login
         3: mot de passe oublie | recuperer mon compte | pas acces a mon compte | n arrive pas a me connecter
+        3: identifiants refuses | impossible de me connecter | ne peux pas me connecter | je n arrive plus a me connecter | me laisse pas entrer
     """,
     "other": """
         2.5: proposez vous | vous proposez | offrez vous | avez vous des | est il possible de commander | devis

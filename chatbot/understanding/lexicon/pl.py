@@ -183,6 +183,7 @@ LEXICON = {
         2: konto | konta | kod | link ~ wygasl | dostep do konta | login
         3: odzyskac dostep | haslo nie dziala | zapomnialem hasla | nie moge sie zalogowac
         -3: zalogowac ~ przez ssh | zalogowac ~ po ssh
+        3: dane logowania | danych logowania | nie wpuszcza | nie moge wejsc do panelu | nie moge sie dostac do panelu | panel nie wpuszcza
     """,
     "other": """
         2.5: czy oferuj* | oferujecie | czy macie | czy posiadacie | czy jest mozliwosc | wycen* | oferta | oferte
