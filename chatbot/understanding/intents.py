@@ -70,7 +70,7 @@ _SUBSTANTIVE_WORDS = 6    # an unmatched message this long is a request (`other`
 _UNDERSTOOD_WORDS = 4
 _OUTAGE_INTENTS = {"tech.outage", "tech.performance", "tech.config", "tech.hardware", "other"}
 # A customer asking about an invoice may mention that the site is down: a stronger statement needed.
-_OUTAGE_STRONG_INTENTS = {"billing.charge", "billing.refund", "account.access"}
+_OUTAGE_STRONG_INTENTS = {"billing.charge", "billing.refund", "billing.credit", "account.access"}
 _COMPONENT_REACH = 4      # words after an access component within which "not working" is about it
 _FAULT_REACH = 4          # words between a hardware part and its failure word
 _HARDWARE_FAULT = 3.0     # evidence an identified hardware fault adds to tech.hardware

@@ -16,8 +16,10 @@ _PATTERNS = [
     re.compile(rf"\b(?:cloud[ -]?)?v[pd]s[ -](?:ssd|nvme|hdd|pro|start|lite|basic|business|premium)[ -]?\d{{1,3}}\b"
                rf"|\b(?:cloud[ -]?)?v[pd]s[ -]{_SIZE}\b(?!['’-])"
                rf"|\bcloud[ -]?(?:vps|server)[ -](?:{_SIZE}|\d{{1,3}})\b(?!['’-])", re.I),
-    # Dedicated E-2388G, Dedicated EPYC 7313P, Dedicated Xeon E-2236, Dedicated i7-8700, Dedicated Ryzen 9 5950X
-    re.compile(r"\bdedicated(?:[ -]server)?[ -](?:(?:epyc|xeon|ryzen|intel|amd|core|opteron)(?: \d)? )?"
+    # Dedicated E-2388G, Dedicated EPYC 7313P, Dedicated Xeon E-2236, Dedicated i7-8700, Dedicated Ryzen 9 5950X,
+    # Dedicated AMD EPYC 9254, Dedicated Intel Xeon E-2288G
+    re.compile(r"\bdedicated(?:[ -]server)?[ -](?:(?:amd|intel)[ -])?(?:(?:epyc|xeon|ryzen|intel|amd|core|opteron|"
+               r"threadripper)(?: \d)? )?"
                r"(?:[a-z]{1,3}\d?-?)?\d{3,5}[a-z]{0,3}\b", re.I),
     # Storage Server 8TB, Backup Storage 500 GB, Storage 4TB
     re.compile(r"\b(?:(?:backup|storage|nas) )?(?:storage|backup)(?: server)? ?\d{1,4} ?[tg]b\b", re.I),

@@ -114,3 +114,20 @@ def test_more_order_spellings(text: str, order: str) -> None:
 ])
 def test_ticket_case_and_customer_numbers_are_not_orders(text: str) -> None:
     assert parse_order(text) is None
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("le Dedicated AMD EPYC 9254 ne boot plus", "Dedicated AMD EPYC 9254"),
+    ("el Dedicated Intel Xeon E-2288G no responde", "Dedicated Intel Xeon E-2288G"),
+])
+def test_a_vendor_before_the_cpu_family(text: str, service: str) -> None:
+    assert parse_service(text) == service
+
+
+@pytest.mark.parametrize(("text", "ip"), [
+    ("serwer 2A01:04F8:0C17:0000:0000:0000:0000:0010 nie odpowiada", "2a01:4f8:c17::10"),  # capitals, leading zeros
+    ("IPv6 [2a01:4f8:c17::10]:22 down", "2a01:4f8:c17::10"),
+    ("srv 2A01:4F8:C17::10/64 down", "2a01:4f8:c17::10"),
+])
+def test_ipv6_as_written_is_normalised(text: str, ip: str) -> None:
+    assert parse_ip(text) == ip
