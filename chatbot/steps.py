@@ -113,7 +113,8 @@ def understand(analyzer: Analyzer) -> Step:
         hints = replace(inbound.hints, conversation_lang=turn.conv.lang)
         turn.analysis = analyzer.analyze(inbound.text, channel=inbound.channel, now=inbound.received_at,
                                          subject=inbound.subject, hints=hints,
-                                         known_services=turn.known_services)
+                                         known_services=turn.known_services,
+                                         language=(turn.lang, turn.lang_supported))  # detected above
     return step
 
 

@@ -54,10 +54,17 @@ class Analyzer:
         return detect_language(strip_quoted(text[:MAX_ANALYSED_CHARS]), hints)
 
     def analyze(self, text: str, *, channel: str, now: datetime, subject: str | None = None,
-                hints: LanguageHints = LanguageHints(), known_services: Sequence[str] = ()) -> Analysis:
+                hints: LanguageHints = LanguageHints(), known_services: Sequence[str] = (),
+                language: tuple[str, bool] | None = None) -> Analysis:
+        """``language``: (language, supported) as ``detect_language`` already found it for this same
+        text, when there is no subject to add: the pipeline detects it first, and a second
+        detection (langdetect, most of a message's cost) would only repeat it."""
         cleaned = strip_quoted(text[:MAX_ANALYSED_CHARS])
         subject_text = _REPLY_PREFIX.sub("", subject or "").strip()
-        lang, supported = detect_language(f"{cleaned}\n{subject_text}" if len(cleaned) < 40 else cleaned, hints)
+        if language is not None and not subject_text:
+            lang, supported = language
+        else:
+            lang, supported = detect_language(f"{cleaned}\n{subject_text}" if len(cleaned) < 40 else cleaned, hints)
 
         service = parse_service(cleaned, known_services) or parse_service(subject_text, known_services)
         # Product names and addresses say nothing about the intent ("VPS SSD-2" is not a disk problem).
