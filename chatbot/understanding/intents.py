@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 
 from . import ngram
-from .lexicon import Entry, clause_ids, match, tokens
+from .lexicon import Entry, clause_ids, match, spell_out, tokens
 
 CONVERSATIONAL = ("greeting", "thanks", "human")
 FAQ = ("faq.response_time", "faq.contact", "faq.hours", "faq.escalation", "faq.resolution_time",
@@ -143,6 +143,8 @@ def _hardware_fault(entries: dict[Entry, int], clause: list[int]) -> bool:
 
 
 def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentResult:
+    as_written = f"{folded_text} {folded_subject}".strip()  # what the n-gram model was trained on
+    folded_text, folded_subject = spell_out(folded_text, lang), spell_out(folded_subject, lang)
     words = tokens(folded_text)
     clauses = [clause_ids(folded_text)]
     found = [(_about_a_component(match(words, clauses[0]), clauses[0]), 1.0)]
@@ -213,7 +215,7 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
     by_rule = (intent in ("human", "thanks") or (channel and intent == "faq.contact")
                or (purchase and intent == "other"))
     if not by_rule:
-        second = ngram.second_opinion(f"{folded_text} {folded_subject}".strip(), intent)
+        second = ngram.second_opinion(as_written, intent)
         if second is not None and scores.get(intent, 0.0) - scores.get(second, 0.0) < _LEXICON_FIRM:
             intent = second
     if intent == "tech.outage" and hardware_fault:

@@ -22,6 +22,7 @@ c'est n'est s'il plaît svp stp marche fonctionne répond plus ne lent lente dep
 matin après-midi ticket assistance équipe disque panne accès vous êtes joindre adresse mail
 aurevoir revoir bientôt bises voilà ah bah ben oups comment savoir faut il y a-t-il quelqu'un
 même rien tout ni aucun aucune encore lors suite selon afin puis puisque quand alors ainsi
+a va demande demandé demandée transféré transférée envoyé reçu reçue mes ton ta sa ils elles leurs votre vos avez était site sites erreur erreurs bloqué bloquée impossible vraiment fois tjs jai jsuis pk pb mdp qqn bcp dispo mettre envoyer ouvrir créer changer supprimer possible souci soucis lenteur lenteurs coupure coupé plante injoignable éteint redémarrer redémarrage remboursé payé réglé virement prélèvement
 """
 
 _PL = """
@@ -39,6 +40,7 @@ dysk dysku dyski awaria awarii wolno wolny opóźnienia trwa potrzebuję chciał
 państwa pan pani u mnie mi mnie nam nas was wam ich im jego jej
 ktoś coś nic żaden ponad około jakiś jakie jakiej jaką mój twój wasz nasze moim moją swój swoje
 teraz zawsze nigdy ciągle znowu nadal wciąż kompletnie całkowicie strasznie bardzo trochę
+a ja albo wtedy serwerem serwerów strona strony stronie panel panelu klienta maila maile błąd błędu zrobić zmienić dodać usunąć zamówić trzeba będzie moje twoje prosimy zapłaciłem zapłaciłam opłaciłem przelew przelewem karta kartą
 """
 
 _ES = """
@@ -54,6 +56,7 @@ le lo les nos este esta estos estas ese esa eso algo alguien algún alguna ning�
 hasta luego adiós chao solucionado buenas
 cuando donde como porque aunque mientras entonces así pues otra otro otros otras vez veces
 siempre ahora aquí allí algo nadie mucho mucha muchos poco bien mal ningún lleva llevamos
+a va fatal mi tu su ha han sitio web página correo correos error errores bloqueado bloqueada imposible siempre todavía vez porfa podéis puedes pueden necesitamos quería querría hacer poner cambiar abrir crear borrar pagar pagué pagado transferencia tarjeta
 """
 
 _DE = """
@@ -69,6 +72,7 @@ geht erreichbar ausgefallen festplatte kann können könnten möchte möchten w�
 soll sollte dass wenn weil damit doch mal ja nein gerne bis mir mich uns euch dir dich
 komplett wieder mehr nur alle alles etwas ganz gar jemand niemand seitdem bereits leider
 bitte dringend sofort überhaupt ständig immer noch nochmal kein keine seit heute gestern
+ja nicht mehr mal wieder ganz mega echt kiste website seite seiten fehler gesperrt unmöglich trotzdem eigentlich einfach ändern erstellen löschen bezahlen bezahlt überweisung karte euch euer eure könnt habt seid
 """
 
 _EN = """
@@ -83,6 +87,7 @@ working works responding unreachable disk need want there here any some just if 
 me us him them its it's i'm can't cannot don't doesn't won't isn't hasn't got get still again
 someone anyone nobody anything something whole every each since ago until while though
 would could should keeps keep went come came back seems seem just really only
+i'd i've we're we've they're couldn't wouldn't shouldn't site website page pages email emails error errors locked impossible always anymore paid payment card transfer create open change delete
 """
 
 WORDS_BY_LANG: dict[str, str] = {"fr": _FR, "pl": _PL, "es": _ES, "de": _DE, "en": _EN}

@@ -63,7 +63,8 @@ _HALF_MINUTES = {"y media": 30, "et demie": 30, "et demi": 30, "and a half": 30,
                  "halb": -30, "half past": 30, "quarter past": 15, "quarter to": -15, "viertel nach": 15,
                  "viertel vor": -15, "dreiviertel": -15, "wpol do": -30}
 # "depuis 3h du matin" is a clock time; "depuis 3h" alone is three hours.
-_FRENCH_CLOCK_AFTER = re.compile(r"\s?(?:du matin|du soir|de l'apres-midi|de la nuit|ce matin|cette nuit|hier)")
+_FRENCH_CLOCK_AFTER = re.compile(r"\s?(?:du matin|du mat\b|du soir|de l'apres-midi|de l'aprem|de la nuit|ce matin|ce mat\b|"
+                                 r"cette nuit|hier)")
 _NOON_MIDNIGHT = re.compile(r"\b(?:depuis|des|a partir de|vers|a|od|o|okolo|desde el|desde|al|a las|seit|ab|um|"
                             r"gegen|since|at|around|from)\s(?:(?:le|el|la)\s)?(midi|noon|poludnia|poludniu|mediodia|"
                             r"mittag|minuit|midnight|polnocy|medianoche|mitternacht)\b")

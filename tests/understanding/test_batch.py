@@ -64,8 +64,10 @@ def test_sample_accuracy_stays_above_targets(analyzer: Analyzer) -> None:
         assert overall[key]["accuracy"] >= floor, (key, overall[key])
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl",
+                                  "blind.jsonl", "../understanding/data/holdout5.jsonl"])
 def test_own_sets_accuracy_stays_above_targets(analyzer: Analyzer, name: str) -> None:
+    # named one by one: a set kept for a final measurement (blind2.jsonl) is never scored here
     numbers = _score(DATA / name, analyzer)
     overall = numbers["all"]
     for key, floor in FLOORS.items():

@@ -207,3 +207,27 @@ def test_families_after_the_blind_set(analyzer: Analyzer, lang: str, text: str, 
                                       priority: str | None) -> None:
     analysis = analyzer.analyze(text, channel="chat", now=NOW)
     assert (analysis.lang, analysis.intent, analysis.route.priority) == (lang, intent, priority)
+
+
+# --- After the first measurement of tests/understanding/data/holdout5.jsonl: chat shorthand, Spanish
+# pronouns on infinitives, price questions, setup at delivery, "someone real" (each failed before) --
+
+@pytest.mark.parametrize(("lang", "text", "intent"), [
+    ("fr", "c possible de parler a qqn de vrai ?", "human"),
+    ("de", "kann ich mit jemand echtem reden?", "human"),
+    ("pl", "chcę pogadać z prawdziwą osobą", "human"),
+    ("fr", "mdp oublié, le lien de réinit n'arrive pas", "account.access"),
+    ("fr", "jai un pb avec mon mdp", "account.access"),
+    ("fr", "pk ma demande a ete transferee ?", "faq.escalation"),
+    ("es", "podéis instalarme Proxmox en el servidor nuevo?", "tech.config"),
+    ("es", "podéis devolvérmelo? no lo he usado", "billing.refund"),
+    ("es", "podéis montarme un RAID 10 con los 4 discos al entregar el servidor?", "tech.config"),
+    ("en", "can you set up a RAID 10 on the 4 disks on delivery?", "tech.config"),
+    ("pl", "ile kosztuje dodatkowe IP?", "other"),
+    ("fr", "combien coûte une IP supplémentaire ?", "other"),
+    ("de", "was kostet eine zusätzliche IP?", "other"),
+    ("es", "cuánto cuesta una IP adicional?", "other"),
+])
+def test_shorthand_pronouns_prices_and_setup(analyzer: Analyzer, lang: str, text: str, intent: str) -> None:
+    analysis = analyzer.analyze(text, channel="chat", now=NOW)
+    assert (analysis.lang, analysis.intent) == (lang, intent)

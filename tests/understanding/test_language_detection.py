@@ -49,3 +49,11 @@ def test_other_languages_are_answered_in_english(text: str) -> None:
 def test_detection_is_deterministic() -> None:
     text = "hilfe, vps SSD-2 seit 10 minuten offline"
     assert {detect_language(text) for _ in range(20)} == {("de", True)}
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("pk ma demande a ete transferee ?", "fr"),   # no accents, chat shorthand: was taken for Portuguese
+    ("la web va fatal", "es"),
+])
+def test_unaccented_chat_lines(text: str, lang: str) -> None:
+    assert detect_language(text) == (lang, True)

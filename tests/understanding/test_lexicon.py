@@ -25,3 +25,10 @@ def test_a_word_of_four_letters_or_more_matches_its_plural() -> None:
 
 def test_clause_numbers_follow_punctuation() -> None:
     assert clause_ids(fold("a b, c d. e")) == [0, 0, 1, 1, 2]
+
+
+def test_shorthand_is_spelled_out_and_spanish_pronouns_come_off_infinitives() -> None:
+    from chatbot.understanding.lexicon import spell_out
+    assert spell_out("parler a qqn, mdp oublie, pls") == "parler a quelqu'un, mot de passe oublie, please"
+    assert spell_out("podeis montarme un raid y devolvernoslo", "es") == "podeis montar un raid y devolver"
+    assert spell_out("montarme", "fr") == "montarme"  # Spanish only

@@ -250,3 +250,9 @@ def test_kept_behaviour(text: str, now: str, lang: str, expected: str) -> None:
                                   "the maintenance is scheduled for 22:00", "LE SERVEUR EST HS"])
 def test_still_no_start_time(text: str) -> None:
     assert parse_start_time(text, datetime.fromisoformat(WED)) is None
+
+
+def test_french_du_mat_is_the_small_hours() -> None:
+    got = parse_start_time("plus rien ne marche depuis 1h du mat", datetime.fromisoformat("2026-03-29T02:40:00+02:00"),
+                           lang="fr")
+    _same(got, "2026-03-29T01:00:00+01:00")

@@ -36,6 +36,31 @@ def tokens(folded: str) -> list[str]:
     return _TOKEN.findall(folded)
 
 
+# Chat shorthand, spelled out before matching; only forms that are not words of another of the five
+# languages ("u" is Polish, "tel" French and German).
+SHORTHAND = {
+    "qqn": "quelqu'un", "qqun": "quelqu'un", "qq1": "quelqu'un", "qqch": "quelque chose", "bcp": "beaucoup",
+    "pk": "pourquoi", "pq": "pourquoi", "pb": "probleme", "pbm": "probleme", "mdp": "mot de passe",
+    "dispo": "disponible", "slt": "salut", "stp": "s'il te plait", "svp": "s'il vous plait",
+    "pls": "please", "plz": "please", "pwd": "password", "pw": "password", "acct": "account",
+    "xq": "porque", "porq": "porque", "tmb": "tambien", "xfa": "por favor",
+    "dzk": "dzieki", "dzieks": "dzieki", "pzdr": "pozdrawiam", "nwm": "nie wiem",
+    "vlt": "vielleicht", "evtl": "eventuell",
+}
+_SHORTHAND = re.compile(r"\b(" + "|".join(SHORTHAND) + r")\b")
+# Spanish object pronouns written onto an infinitive ("montarme", "cambiarlo", "devolvérnoslo").
+_ENCLITIC = re.compile(r"\b([a-z]{2,}(?:ar|er|ir))(?:melo|mela|selo|sela|noslo|nosla|me|te|se|nos|os|los|las|lo|la|les|le)\b")
+
+
+def spell_out(folded: str, lang: str | None = None) -> str:
+    """Folded text with chat shorthand spelled out ("qqn" -> "quelqu'un") and, in Spanish, object
+    pronouns taken off infinitives ("montarme" -> "montar"), for the lexicons."""
+    folded = _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1)], folded)
+    if lang == "es":
+        folded = _ENCLITIC.sub(r"\1", folded)
+    return folded
+
+
 def clause_ids(folded: str) -> list[int]:
     """The clause number of each token of the folded text (clauses end at punctuation)."""
     numbers: list[int] = []

@@ -20,6 +20,7 @@ LEXICON = {
         2: mensch* | person | telefonisch
         3: mit einer person | mit jemandem sprechen | echter mensch | personlich | mit jemandem reden
         3: mensch | menschen
+        3: jemand echtes | jemanden echtes | echten mitarbeiter | echte mitarbeiterin
     """,
     "faq.response_time": """
         3: reaktionszeit* | antwortzeit* | bearbeitungszeit | wie schnell | wann bekomme ich eine antwort
@@ -174,6 +175,7 @@ LEXICON = {
         3: sonderkonfiguration | anpassen | anpassung | eintragen | umstellen
         2: port* | neuinstallation | subnetz | routing | proxy
         3: richtet | richten sie | richtet ~ ein | zusatzliche ip* | ipv6
+        3: bei auslieferung | bei der bereitstellung | bei ubergabe | raid einrichten | raid konfigurieren | raid ~ aufsetzen
     """,
     "tech.hardware": """
         3: kvm zugang | ipmi zugang | zugang zu kvm | zugang zum ipmi | zugang zur kvm | brauche kvm | kvm anschliessen
@@ -197,6 +199,7 @@ LEXICON = {
         2.5: partnerprogramm | colocation | housing | audit | vertrag* | verfugbarkeit | kostenvoranschlag
         2: preis* | tarif* | dsgvo | iso | avv
         3: angebot fur | angebot erstellen | ein angebot | dienste ~ ubertragen | auf ein anderes konto | anderes kundenkonto | inhaberwechsel | vertragsubernahme | konten zusammenlegen
+        3: was kostet | wie viel kostet | wieviel kostet | was kosten | preis fur | preis eines | preis einer
     """,
     "component": """
         1: konsole | kvm zugang | ipmi zugang
@@ -215,5 +218,6 @@ LEXICON = {
     """,
     "purchase": """
         1: angebot | kostenvoranschlag | preis* | kaufen | bestellen
+        1: kostet | kosten | preis
     """,
 }

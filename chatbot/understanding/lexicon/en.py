@@ -22,6 +22,7 @@ LEXICON = {
         3: staff member | talk to | speak to | speak with | a human
         3: member of your staff | member of staff | someone contact me | someone call me
         3: human
+        3: someone real | somebody real | a real one | actual person | actual human
     """,
     "faq.response_time": """
         3: response time | how fast | how quickly | when will i get | when can i expect | how long until
@@ -182,6 +183,7 @@ LEXICON = {
         3: open port | open the port | unblock port | unblock the port | install | vlan | additional ip
         3: custom | special configuration | enable | whitelist | allowlist
         2: port | reinstall* | subnet | routing | proxy | ptr
+        3: on delivery | at delivery | set up a raid | set up raid | configure raid | raid setup | build a raid
     """,
     "tech.hardware": """
         3: kvm access | ipmi access | access to kvm | access to ipmi | access to the kvm | need kvm | need ipmi | kvm over ip
@@ -207,6 +209,7 @@ LEXICON = {
         2.5: quote | certificate* | certification | colocation | audit | agency | agencies | reseller
         2: pricing | price* | contract | gdpr | iso | availability
         3: quote for | send us a quote | price quote | send us an offer | move my services | transfer my services | move ~ to another account | to a different client account | to a different account | to another account | merge ~ accounts | change the account holder | account ownership
+        3: how much is | how much does ... cost | how much do ... cost | what does ... cost | price of | prices for | cost of an
     """,
     "part": """
         1: disk* | drive* | memory | power supply | psu* | motherboard | fan | fans | controller | network card | stick*
@@ -222,5 +225,6 @@ LEXICON = {
     """,
     "purchase": """
         1: quote | quotation | offer | pricing | price list | buy | purchase | order new
+        1: how much | cost | price
     """,
 }

@@ -21,6 +21,7 @@ LEXICON = {
         2: humano | persona | agente | operador* | asesor*
         3: me atienda | atender una persona | atencion humana | con alguien | una persona de verdad | con un agente
         3: humano
+        3: alguien de verdad | alguien real | persona de verdad | una persona real
     """,
     "faq.response_time": """
         3: tiempo de respuesta | tiempos de respuesta | cuanto tardais en responder | cuanto tardan en responder
@@ -179,6 +180,7 @@ LEXICON = {
         3: abrir el puerto | abrais el puerto | abrir un puerto | desbloquear el puerto | instalar | instalacion
         3: vlan | ip adicional | ips adicionales | personalizad* | a medida | montar | habilitar | activar
         2: puerto* | reinstal* | subred | enrutamiento | proxy
+        3: al entregar | en la entrega | montar un raid | montar raid | configurar un raid | configurar raid
     """,
     "tech.hardware": """
         3: acceso kvm | acceso a kvm | acceso al kvm | acceso ipmi | acceso al ipmi | conectar un kvm | necesito kvm
@@ -205,6 +207,7 @@ LEXICON = {
         2.5: programa de afiliados | programa de partners | colaboracion | colocation | housing | auditoria
         2: disponibilidad | tarifa* | precio* | contrato | rgpd | iso
         3: presupuesto para | necesitariamos un presupuesto | enviar una oferta | enviarnos una oferta | cotizacion | mover mis servicios | trasladar ~ servicios | a otra cuenta | cambiar el titular | cambio de titular | fusionar ~ cuentas
+        3: cuanto cuesta | cuanto cuestan | que precio tiene | precio de un | precio del | tarifa de
     """,
     "part": """
         1: disco* | memoria* | modulo* | fuente* | placa base | ventilador* | controladora | tarjeta de red
@@ -221,5 +224,6 @@ LEXICON = {
     """,
     "purchase": """
         1: presupuesto | cotizacion | oferta | precio* | comprar | contratar
+        1: cuesta | cuestan | precio
     """,
 }

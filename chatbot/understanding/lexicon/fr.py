@@ -24,6 +24,7 @@ LEXICON = {
         2.5: parler a quelqu un | avoir quelqu un
         3: etre contacte | me contacter par telephone | membre de votre equipe | un membre de l equipe
         3: humain | mis en contact | mettre en contact | technicien humain
+        3: quelqu un de vrai | quelqu un de reel | une personne de vrai | personne physique
     """,
     "faq.response_time": """
         3: delai de reponse | delais de reponse | temps de reponse du support | delai de prise en charge
@@ -191,6 +192,7 @@ LEXICON = {
         2.5: activer | desactiver | ipv6 | ajouter une ip
         2: port | reinstall* | sous reseau | routage | proxy | perso | specifique
         3: install* | mettre en place | deployer
+        3: a la mise en service | avant livraison | mettre en raid | faire un raid
     """,
     "tech.hardware": """
         3: acces kvm | acces ipmi | acces a l ipmi | acces au kvm | besoin d un kvm | besoin de l ipmi | brancher un kvm
@@ -213,6 +215,7 @@ LEXICON = {
         2.5: certificat* | certification* | partenariat | programme partenaire | parrainage | audit | colocation
         2: disponibilite | tarif* | offre* | contrat | conformite | rgpd | iso
         3: un devis pour | envoyer un devis | nous envoyer une offre | transferer mes services | deplacer mes services | vers un autre compte | changer de titulaire | changement de titulaire | fusionner ~ comptes
+        3: combien coute | combien ca coute | quel est le prix | prix d un | prix de l | tarif d un | tarif pour
     """,
     "component": """
         1: console | acces ipmi | interface ipmi
@@ -231,5 +234,6 @@ LEXICON = {
     """,
     "purchase": """
         1: devis | offre | tarif* | acheter | commander
+        1: combien coute | prix
     """,
 }

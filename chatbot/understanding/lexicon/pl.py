@@ -22,6 +22,7 @@ LEXICON = {
         2: czlowiek* | pracownik* | porozmawiac | bot
         3: z konsultantem | z czlowiekiem | chce rozmawiac z | polaczyc z konsultantem | prawdziwy czlowiek
         3: czlowiek*
+        3: prawdziwa osoba | prawdziwa osoba | zywa osoba | prawdziwym czlowiekiem | z kims prawdziwym
     """,
     "faq.response_time": """
         3: czas reakcji | czas odpowiedzi | jak szybko | kiedy dostane odpowiedz | kiedy ktos odpowie | zajmuje sie zgloszeniem
@@ -168,6 +169,7 @@ LEXICON = {
         3: otworzyc port | odblokowac port | odblokowanie portu | otwarcie portu | zainstalowac | instalacj* | vlan
         3: dodatkowy adres ip | dodatkowe ip | niestandardow* | indywidualn* | ustawi* | skonfigurowac
         2: port* | reinstal* | podsiec* | routing* | proxy
+        3: przy dostawie | przy oddaniu | przy przekazaniu | skonfigurowac raid | zrobic raid | zlozyc raid | ustawic raid
     """,
     "tech.hardware": """
         3: dostep do kvm | dostep do ipmi | dostep kvm | podlaczenie kvm | podlaczyc kvm | podpiecie kvm
@@ -190,6 +192,7 @@ LEXICON = {
         2.5: certyfikat* | partnerski | program partnerski | polecen* | kolokacj* | audyt | umow*
         2: dostepnosc serwerow | cennik | ceny | rodo | iso
         3: wycena dla | przeslac oferte | przyslac oferte | przeniesc uslugi | przeniesienie uslug | na inne konto | zmiana wlasciciela konta | polaczyc konta
+        3: ile kosztuje | ile kosztuja | jaka jest cena | cena za | cennik
     """,
     "component": """
         1: konsola | konsoli | konsole
@@ -208,5 +211,6 @@ LEXICON = {
     """,
     "purchase": """
         1: wycen* | ofert* | cennik | kupic | zamowic
+        1: kosztuje | kosztuja | cena
     """,
 }
