@@ -42,15 +42,17 @@ _DOTTED = re.compile(r"\b(od|od godz\.?|od godziny|o|o godz\.?|o godzinie|okolo|
                      r"around|depuis|vers|des|a|desde las|a las|sobre las|hacia las)\s([01]?\d|2[0-3])\.(1[3-9]|[2-5]\d)"
                      r"(?![\d.,])")
 _BARE = re.compile(
-    r"\b(?:a eso de las|desde las|sobre las|hacia las|a las|desde la|a la|las|od godziny|o godzinie|okolo|"
+    r"\b(?:a eso de las|desde las|sobre las|hacia las|a las|desde la|a la|las|od godziny|o godzinie|od godz\.?|"
+    r"o godz\.?|godz\.?|okolo|"
     r"od|o|po|um|gegen|ab|seit|since|at|around|from|vers|depuis|des|a|halb|half past|quarter past|quarter to|"
     r"viertel nach|viertel vor|dreiviertel|wpol do)\s(\d{1,2})"
     rf"(?![\d%€$]|\s?(?:[:h.,]\s?\d|x\b|eur|euro|zl|pln|usd|gb|tb|mb|ms|%|(?:{tw.UNIT_RE})\b(?!\s(?:de|del|du|d')\b))|[a-z])"
+    r"(?!\s?(?:to|bis|a|do|hasta|-)\s?\d{1,5}\s?(?:ms|%|mb|gb|tb|kb|mo|go|mbit|gbit|mbps|gbps|s\b|x\b))"
     rf"(?!\s(?:{tw.COUNTED})\b|\s(?:of|de|des|di|z|ze|aus|von|sur|on|en|na|u)\s(?:(?:our|my|nos|mes|vos|"
     rf"your|los|las|mis|sus|nuestros|unseren?|meinen?|naszych|moich)\s)?(?:{tw.COUNTED})\b)")
 _DURATION = re.compile(rf"(?<![\d.:,])(?:(\d{{1,3}}(?:[.,]5)?)|\b({tw.NUMBER_WORD_RE}))\s?(?:-\s?)?({tw.UNIT_RE})\b")
 _SINCE_BEFORE = re.compile(rf"\b(?:{tw.SINCE})\s(?:(?:{tw.APPROX})\s){{0,2}}(?:las?\s|godziny\s|godz\.?\s)?$")
-_AGO_AFTER = re.compile(rf"^\s?(?:{tw.AGO_AFTER})\b")
+_AGO_AFTER = re.compile(rf"^\.?\s?(?:{tw.AGO_AFTER})\b")
 _NOT_START_BEFORE = re.compile(r"\b(?:until|till|bis|jusqu'a|jusqu'au|(?<!wpol )do|hasta|hasta las|before|avant|przed|vor dem|"
                                r"in|dans|en|within|w ciagu|innerhalb|binnen|ping|every|chaque|co|cada|alle|"
                                r"each|ttl|sla|frais|cost|for|pour|para|dla|fur)\s(?:las?\s)?$")
@@ -235,13 +237,36 @@ def _at(day: date, hour: int, minute: int, zone: tzinfo, now_utc: datetime) -> d
     return max(past, key=lambda c: c.astimezone(timezone.utc)) if past else first
 
 
+# Minutes past or to an hour, in digits: "20 past 9", "10 nach 9", "20 po 9", "las 9 y 20" -> 9:20;
+# "10 vor 9", "9h moins 10" -> 8:50 (minutes in fives: "from 10 to 12" is not a time).
+_FIVES = r"(?:[1-5][05]|5)"
+_PAST = re.compile(rf"\b({_FIVES}) (?:minutes? |min )?(?:past|nach|po) ([01]?\d|2[0-3])\b(?![:.,h]\d)")
+_Y_MINUTES = re.compile(rf"\b(las|la) ([01]?\d|2[0-3]) y ({_FIVES})\b(?! ?(?:minutos|min))")
+_VOR = re.compile(rf"\b({_FIVES}) (?:minuten )?vor ([01]?\d|2[0-3])\b(?![:.,h]\d| ?(?:minuten|min|stunden|std|tagen))")
+_MOINS = re.compile(rf"\b([01]?\d|2[0-3]) ?h(?:eures?)? moins ({_FIVES})\b")
+
+
+def _clock(hour: int, minute: int) -> str:
+    total = hour * 60 + minute
+    return f"{(total // 60) % 24}:{total % 60:02d}"
+
+
+def _minutes_past_or_to(folded: str) -> str:
+    if not any(w in folded for w in ("past", "nach", " po ", " y ", "vor", "moins")):
+        return folded
+    folded = _PAST.sub(lambda m: _clock(int(m.group(2)), int(m.group(1))), folded)
+    folded = _Y_MINUTES.sub(lambda m: f"{m.group(1)} {_clock(int(m.group(2)), int(m.group(3)))}", folded)
+    folded = _VOR.sub(lambda m: _clock(int(m.group(2)), -int(m.group(1))), folded)
+    return _MOINS.sub(lambda m: _clock(int(m.group(1)), -int(m.group(2))), folded)
+
+
 def parse_start_time(text: str, now: datetime, *, lang: str | None = None) -> datetime | None:
     """When the problem started, as an aware datetime, or None when the text gives no time.
 
     `now` (aware) is when the message arrived; `lang`, when known, settles words that differ between
     languages (French "hier" is yesterday, German "hier" is here)."""
     raw = text[:MAX_ANALYSED_CHARS]
-    folded = tw.hour_words_to_digits(_APOSTROPHE_ARTICLE.sub("", fold(raw)))
+    folded = _minutes_past_or_to(tw.hour_words_to_digits(_APOSTROPHE_ARTICLE.sub("", fold(raw))))
     mentions = _mentions(folded, lang)
     if not mentions:
         return None

@@ -366,7 +366,8 @@ WEEKDAY_RE = re.compile(r"\b(" + "|".join(sorted(WEEKDAY, key=len, reverse=True)
 # A time about the future is not when a problem started ("demain à 10h", "zaplanować na sobotę po 22:00",
 # "next Monday at 9", "morgen um 10 Uhr", "mañana a las 10").
 FUTURE = re.compile(
-    r"\b(?:tomorrow|demain|jutro|pojutrze|manana a|manana por|manana sobre|manana desde|pasado manana|ubermorgen|"
+    r"\b(?:tomorrow|demain|jutro|pojutrze|(?<!esta )(?<!la )(?<!de )(?<!por )(?<!cada )manana (?:a|por|sobre|desde)|"
+    r"pasado manana|ubermorgen|"
     r"morgen (?:um|ab|fruh|gegen|vormittag|nachmittag|abend)|next|prochaine?s?|nachste[nmrs]?|kommende[nmrs]?|"
     r"proxim[oa]s?|przyszl\w*|nastepn\w*|schedule[ds]?|scheduling|plan(?:ned|ning)? (?:for|it)|planifi\w*|"
     r"programm\w*|zaplanow\w*|umowic\w*|einplanen|planen|programar|programad\w*|agendar|vereinbaren|"
@@ -382,7 +383,8 @@ FRENCH_HIER = re.compile(r"\bhier\b")
 PART_OF_DAY: list[tuple[re.Pattern[str], str]] = [(re.compile(p), k) for p, k in [
     (r"(?<![a-z])(?:p\.?m\.?|du soir|de l'apres-midi|de l'aprem|ce soir|hier soir|wieczorem|wieczor\w*|po poludniu|"
      r"popoludniu|de la tarde|por la tarde|esta tarde|abends|abend|nachmittags?|in the evening|"
-     r"in the afternoon|this afternoon|this evening|tonight)(?!\w)", "pm"),
+     r"in the afternoon|this afternoon|this evening|tonight|yesterday evening|yesterday afternoon|last evening|"
+     r"in the evening|evening)(?!\w)", "pm"),
     (r"\b(?:w nocy|nachts|la nuit|cette nuit|de la nuit|de la noche|por la noche|at night|last night|anoche|"
      r"gestern nacht|letzte nacht|heute nacht)\b", "night"),
 ]]

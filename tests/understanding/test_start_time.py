@@ -241,12 +241,15 @@ def test_capitals_est_without_a_time_is_french() -> None:
     ("since Wednesday 8am", WED, "en", "2026-05-06T08:00:00+02:00"),                    # today, earlier
     ("depuis 9h heure de Londres", WED, "fr", "2026-05-06T09:00:00+01:00"),
     ("seit ungefähr 20 Minuten", WED, "de", "2026-05-06T09:40:00+02:00"),
+    ("desde esta mañana a las 7", WED, "es", "2026-05-06T07:00:00+02:00"),   # "mañana" here is the morning
 ])
 def test_kept_behaviour(text: str, now: str, lang: str, expected: str) -> None:
     _same(parse_start_time(text, datetime.fromisoformat(now), lang=lang), expected)
 
 
 @pytest.mark.parametrize("text", ["about 10 servers in total", "desde las tres máquinas nuevas",
+                                  "le ping est passé de 10 à 80 ms", "ping wzrósł z 10 do 300 ms",
+                                  "la latencia pasó de 10 a 200 ms", "Ping von 10 bis 200 ms",
                                   "the maintenance is scheduled for 22:00", "LE SERVEUR EST HS"])
 def test_still_no_start_time(text: str) -> None:
     assert parse_start_time(text, datetime.fromisoformat(WED)) is None
@@ -256,3 +259,22 @@ def test_french_du_mat_is_the_small_hours() -> None:
     got = parse_start_time("plus rien ne marche depuis 1h du mat", datetime.fromisoformat("2026-03-29T02:40:00+02:00"),
                            lang="fr")
     _same(got, "2026-03-29T01:00:00+01:00")
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("2 godz. temu", "pl", "2026-05-06T08:00:00+02:00"),
+    ("od godz. 7", "pl", "2026-05-06T07:00:00+02:00"),
+    ("since yesterday evening at 8", "en", "2026-05-05T20:00:00+02:00"),
+    ("since about 20 past 9", "en", "2026-05-06T09:20:00+02:00"),
+    ("seit 10 nach 9", "de", "2026-05-06T09:10:00+02:00"),
+    ("seit 10 vor 9", "de", "2026-05-06T08:50:00+02:00"),
+    ("od 20 po 9", "pl", "2026-05-06T09:20:00+02:00"),
+    ("desde las 9 y 20", "es", "2026-05-06T09:20:00+02:00"),
+    ("depuis 9h moins 10", "fr", "2026-05-06T08:50:00+02:00"),
+])
+def test_abbreviations_minutes_past_and_to_and_evening(text: str, lang: str, expected: str) -> None:
+    _same(parse_start_time(text, datetime.fromisoformat(WED), lang=lang), expected)
+
+
+def test_a_range_of_values_is_not_a_time() -> None:
+    assert parse_start_time("latency went from 10 to 20 ms", datetime.fromisoformat(WED), lang="en") is None
