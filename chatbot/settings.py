@@ -69,7 +69,7 @@ class Settings:
     smtp_password: str = ""
     smtp_tls: str = "starttls"  # "starttls" | "tls" | "none"
     imap_starttls: bool = False  # with imap_tls false: upgrade a plain connection (port 143) with STARTTLS
-    imap_processed_keyword: str = "$Processed"  # set on a mail once it is safely stored (\\Seen if refused)
+    imap_processed_keyword: str = "$Processed"  # set on a mail once it is safely stored (\Seen if refused)
     # Domain of our outgoing Message-IDs (default: the support address's domain).
     email_domain: str = ""
     # More addresses that are ours (comma-separated): never answered automatically, loops otherwise.
@@ -83,6 +83,8 @@ class Settings:
     email_ack_hold_seconds: int = 90
     email_poll_seconds: int = 10  # when the IMAP server has no IDLE
     email_send_retry_seconds: int = 30  # first wait after a 4xx or an unreachable relay, then doubling
+    # One process reads the mailbox; if it dies, another (or the restarted one) takes over after this.
+    email_mailbox_lease_seconds: int = 10
     management_email: str = "management@introserv.com"
 
     def redacted(self) -> dict[str, Any]:

@@ -34,6 +34,7 @@ class EmailChannel:
     def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession], pipeline: Pipeline) -> None:
         self.config = EmailConfig.from_settings(settings)
         self.sessions = sessions
+        self.lease_seconds = settings.email_mailbox_lease_seconds
         self.sender = (OutboxSender(sessions, smtp_sender(settings), self.config,
                                     retry_base=float(max(1, settings.email_send_retry_seconds)))
                        if settings.smtp_host else None)
@@ -75,7 +76,8 @@ class EmailChannel:
             self._spawn(self.sender.run(), "email-sender")
         lease = None
         if self.intake is not None:
-            lease = LeaseKeeper(self.sessions, f"mailbox:{self.config.mailbox}", self._mailbox_job)
+            lease = LeaseKeeper(self.sessions, f"mailbox:{self.config.mailbox}", self._mailbox_job,
+                                ttl=float(max(3, self.lease_seconds)), retry_every=1.0)
             lease.start()
         try:
             yield

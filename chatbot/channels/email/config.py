@@ -24,6 +24,8 @@ class EmailConfig:
     rate: RateLimitPolicy = RateLimitPolicy()
     ack_hold: timedelta = timedelta(seconds=90)
     sender_name: str = "INTROSERV Support"
+    identity_secret: str = field(default="", repr=False)
+    trusted_authserv_id: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EmailConfig:
@@ -45,7 +47,8 @@ class EmailConfig:
             mailbox=settings.imap_folder or "INBOX", max_message_bytes=settings.email_max_message_bytes,
             max_attachment_bytes=settings.email_max_attachment_bytes,
             rate=RateLimitPolicy(settings.email_auto_replies_per_hour, settings.email_auto_replies_per_day),
-            ack_hold=timedelta(seconds=max(0, settings.email_ack_hold_seconds)))
+            ack_hold=timedelta(seconds=max(0, settings.email_ack_hold_seconds)),
+            identity_secret=settings.identity_secret, trusted_authserv_id=settings.trusted_authserv_id or None)
 
 
 def imap_config(settings: Settings) -> ImapConfig:

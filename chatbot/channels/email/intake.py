@@ -35,7 +35,8 @@ from chatbot.mail_store import (
 )
 from chatbot.conversations import Accepted
 from chatbot.messages import InboundMessage, OutboundMessage, Sender
-from chatbot.models import OutboxMail
+from chatbot.identity import identify
+from chatbot.models import Conversation, OutboxMail
 from chatbot.pending import PendingTurn
 from chatbot.pipeline import Pipeline
 from chatbot.understanding import LanguageHints
@@ -131,10 +132,6 @@ class EmailIntake:
             row = await s.get(InboundMail, mail_id)
             assert row is not None
             row.status, row.message_row_id, row.processed_at = "processed", accepted.message_id, utcnow()
-            if row.ack_outbox_id is not None:
-                held = await s.get(OutboxMail, row.ack_outbox_id)
-                if held is not None and held.conversation_id is None:
-                    held.conversation_id = accepted.conversation_id
             if silent:  # kept in the conversation for the agents; the bot does not answer machines
                 await s.execute(delete(PendingTurn).where(PendingTurn.message_id == accepted.message_id))
         if silent or accepted.duplicate:
@@ -174,6 +171,7 @@ class EmailIntake:
                 return
             row.silent = conversation is not None and not verdict.allowed
             row.conversation_id = conversation or new_conversation_id(row.mail_key)
+            await self._establish_sender(s, row.conversation_id, mail)
             row.reply_allowed, row.reply_reason = verdict.allowed, verdict.reason
             if verdict.allowed:
                 row.reply_allowed = await self._may_reply(s, row, mail)
@@ -184,6 +182,23 @@ class EmailIntake:
             row.status = "routed"
             log.info("mail %s → conversation %s (%s); reply: %s", mail_id, row.conversation_id, how,
                      row.reply_reason)
+
+    async def _establish_sender(self, s: AsyncSession, conversation_id: str, mail: ParsedMail) -> None:
+        """The conversation, created if new, with who wrote recorded on it — as the verify-identity
+        step would, but before the message exists: a turn resumed after a crash carries no sender
+        claim ("what the conversation already established"), and this mail's From and
+        Authentication-Results must not be lost with the process. `accept` then finds the row."""
+        sender = Sender(address=mail.from_addr, authentication_results=tuple(mail.authentication_results))
+        customer, verified = await identify(s, sender, self.config.identity_secret,
+                                            self.config.trusted_authserv_id)
+        conversation = await s.get(Conversation, conversation_id)
+        if conversation is None:
+            conversation = Conversation(id=conversation_id, channel="email", contact=mail.from_addr, state={},
+                                        status="bot", created_at=utcnow(), updated_at=utcnow())
+            s.add(conversation)
+        conversation.customer_id = customer.id if customer is not None and verified else None
+        conversation.verified = verified
+        await s.flush()
 
     async def _may_reply(self, s: AsyncSession, row: InboundMail, mail: ParsedMail) -> bool:
         """Within the per-address limit? Counts this reply when it is."""

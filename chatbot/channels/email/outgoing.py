@@ -63,7 +63,8 @@ async def fallback_ack(session: AsyncSession, config: EmailConfig, row: InboundM
     queued = enqueue(
         session, kind="ack", to=mail.reply_address, subject=reply_subject(mail.subject),
         body=gettext(ACK, lang) + signature(config), headers=thread_headers(row, lang),
-        message_id=make_message_id(row.conversation_id, config.secret, config.domain, seed=f"ack:{row.mail_key}"))
+        message_id=make_message_id(row.conversation_id, config.secret, config.domain, seed=f"ack:{row.mail_key}"),
+        conversation_id=row.conversation_id)
     queued.status, queued.next_attempt_at = "held", utcnow() + config.ack_hold
     return queued
 

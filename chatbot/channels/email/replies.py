@@ -31,6 +31,8 @@ class EmailReplies(TurnObserver):
         row = await turn.session.get(InboundMail, mail_id) if mail_id is not None else None
         if row is None or not row.reply_allowed or row.silent:
             return  # a machine, a loop or the rate limit: the turn's replies stay in the conversation
+        if (row.thread or {}).get("answered"):
+            return  # one answer per mail, even if its turn is run a second time
         held = await turn.session.get(OutboxMail, row.ack_outbox_id) if row.ack_outbox_id else None
         ack_gone = held is not None and held.status != "held"
         # When the plain acknowledgement already went (the turn came late), do not say it twice.
@@ -40,6 +42,7 @@ class EmailReplies(TurnObserver):
         ticket = turn.ticket or await open_ticket_for(turn.session, turn.conv.id)
         await answer(turn.session, self.config, row, texts=texts, lang=turn.lang, conversation_id=turn.conv.id,
                      ticket_id=ticket.id if ticket else None, ticket_number=ticket.number if ticket else None)
+        row.thread = {**(row.thread or {}), "answered": True}  # a new dict: JSON columns track assignment
 
     def finished(self, turn: Turn) -> None:
         if turn.inbound.channel == "email":

@@ -35,11 +35,12 @@ class Abandoned(Exception):
 
 class OutboxSender:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], smtp: SmtpSender, config: EmailConfig, *,
-                 lease: timedelta = timedelta(seconds=120), retry_base: float = 30.0, max_attempts: int = 20,
+                 lease: timedelta = timedelta(seconds=30), retry_base: float = 30.0, max_attempts: int = 20,
                  poll: float = 5.0) -> None:
         self.sessions, self.smtp, self.config = sessions, smtp, config
-        # The lease must outlast one whole SMTP exchange, or a slow relay would let a second worker
-        # claim a mail that is still being sent.
+        # The lease must outlast one whole SMTP exchange (bounded below at two thirds of it), or a
+        # slow relay would let a second worker claim a mail that is still being sent; short, because
+        # after a crash the mails it had claimed wait for it to expire.
         self.lease, self.retry_base, self.max_attempts, self.poll = lease, retry_base, max_attempts, poll
         self.worker = f"sender-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
@@ -106,10 +107,13 @@ class OutboxSender:
                     raise Abandoned(str(row.id))
 
         try:
-            result = await self.smtp.send(msg, envelope_from=self.config.support_address,
-                                          before_data=mark_sending)
+            async with asyncio.timeout(self.lease.total_seconds() * 2 / 3):
+                result = await self.smtp.send(msg, envelope_from=self.config.support_address,
+                                              before_data=mark_sending)
         except Abandoned:
             return 0
+        except TimeoutError:
+            result = SendResult("retry", "the SMTP exchange took too long")
         await self._finish(row.id, result, row.attempts + 1)
         return 1 if result.status == "sent" else 0
 
