@@ -17,8 +17,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     app = build_app(settings)
     logging.getLogger(__name__).info("settings: %s", settings.redacted())
     web.run_app(app, host=args.host or settings.host, port=args.port or settings.port,
-                print=lambda msg: print(msg, flush=True))
+                print=lambda msg: print(msg, flush=True), loop=_event_loop())
     return 0
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it is installed: the same asyncio, with a faster loop and socket I/O (about a
+    sixth less CPU per chat turn, docs/benchmarks.md)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
