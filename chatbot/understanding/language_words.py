@@ -87,7 +87,7 @@ working works responding unreachable disk need want there here any some just if 
 me us him them its it's i'm can't cannot don't doesn't won't isn't hasn't got get still again
 someone anyone nobody anything something whole every each since ago until while though
 would could should keeps keep went come came back seems seem just really only
-i'd i've we're we've they're couldn't wouldn't shouldn't site website page pages email emails error errors locked impossible always anymore paid payment card transfer create open change delete
+unresponsive crashed rebooted restarted loading broken dead rejected declined charged billed twice i'd i've we're we've they're couldn't wouldn't shouldn't site website page pages email emails error errors locked impossible always anymore paid payment card transfer create open change delete
 """
 
 WORDS_BY_LANG: dict[str, str] = {"fr": _FR, "pl": _PL, "es": _ES, "de": _DE, "en": _EN}

@@ -231,3 +231,27 @@ def test_families_after_the_blind_set(analyzer: Analyzer, lang: str, text: str, 
 def test_shorthand_pronouns_prices_and_setup(analyzer: Analyzer, lang: str, text: str, intent: str) -> None:
     analysis = analyzer.analyze(text, channel="chat", now=NOW)
     assert (analysis.lang, analysis.intent) == (lang, intent)
+
+
+
+# --- Colloquial phrasings probed after the n-gram model joined (each failed before) ---------------
+
+@pytest.mark.parametrize(("lang", "text", "intent"), [
+    ('fr', 'le site met une éternité à charger', 'tech.performance'),
+    ('pl', 'serwer chodzi jak żółw', 'tech.performance'),
+    ('pl', 'strasznie długo się wszystko ładuje', 'tech.performance'),
+    ('es', 'la web va a paso de tortuga', 'tech.performance'),
+    ('en', 'pages take forever to load', 'tech.performance'),
+    ('fr', "le ventilo fait un bruit d'enfer", 'tech.hardware'),
+    ('fr', "je n'arrive plus à me loguer sur le panel", 'account.access'),
+    ('fr', 'je veux récupérer mon argent', 'billing.refund'),
+    ('pl', 'chcę odzyskać kasę za niewykorzystany miesiąc', 'billing.refund'),
+    ('fr', 'le vps est KO', 'tech.outage'),
+    ('pl', 'serwer przestał odpowiadać', 'tech.outage'),
+    ('pl', 'vps zdechł', 'tech.outage'),
+    ('en', "site won't load at all", 'tech.outage'),
+    ("en", "server is unresponsive", "tech.outage"),
+])
+def test_colloquial_phrasings(analyzer: Analyzer, lang: str, text: str, intent: str) -> None:
+    analysis = analyzer.analyze(text, channel="chat", now=NOW)
+    assert (analysis.lang, analysis.intent) == (lang, intent)

@@ -146,6 +146,7 @@ LEXICON = {
         3: geht nicht mehr an | lasst sich nicht einschalten | ist ausgeschaltet | hat sich ausgeschaltet | kein strom | startet neu in schleife | bootet in schleife
         -3: server lauft normal | lauft normal | lauft weiter | server selbst lauft | ansonsten lauft | funktioniert normal | server ist erreichbar | ist sonst erreichbar
         3: server ~ tot | server ~ abgesturzt | kiste ~ tot | kiste ~ down | server ~ abgeraucht
+        3: hangt komplett | keine reaktion | reagiert gar nicht | antwortet gar nicht | ist weg
     """,
     "failed": """
         2.5: ausgefallen | ausfall | tot | kaputt | abgesturzt | abgeraucht
@@ -168,6 +169,7 @@ LEXICON = {
         3: so lange wie sonst | langer als sonst | langsamer als sonst | dauern ~ lange
         3: schreibrate | leserate | datenrate | ubertragungsrate | transferrate | schreibgeschwindigkeit | lesegeschwindigkeit | eingebrochen | bricht ein
         2.5: statt der ublichen | statt der sonst | statt der normalen | nur noch ~ mb | langsamer als | langsamer geworden
+        3: wie eine schnecke | schneckentempo | kriecht | ewig
     """,
     "tech.config": """
         3: konfigurier* | einrichten | einrichtung | konfiguration | firewall* | regel* | reverse dns | rdns | ptr
@@ -184,6 +186,7 @@ LEXICON = {
         3: mainboard | lufter | hardware | defekt*
         2: rack | einbau* | einbauen
         3: aufrusten | erweitern | festplatte hinzufugen | zusatzliche festplatte | hardwaredefekt
+        2.5: gerausch* | larm | piept | klackert | rattert
     """,
     "account.access": """
         3: kundenkonto | kundenbereich | kundenportal | einloggen | anmelden | anmeldung | login | passwort

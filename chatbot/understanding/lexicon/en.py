@@ -154,6 +154,7 @@ LEXICON = {
         -2.5: power down | powering down | powered down | shut down | shutting down | shutdown | slow down | scale down | down to | down from
         -3: server is running fine | server itself is fine | server is fine | server itself runs | server is up | still running | runs fine | running normally | otherwise fine | works normally | is otherwise ok
         3: completely dead | totally dead | server ~ dead | server died | server has died | server ~ crashed | box is dead
+        3: won t load | doesn t load | will not load | unresponsive | isn t responding | not responding at all | totally unreachable
     """,
     "failed": """
         2.5: dead | crashed | failed | died | broke | broken
@@ -177,6 +178,7 @@ LEXICON = {
         1.5: terrible
         3: write speed | read speed | transfer rate | transfer speed | dropped to | drop in throughput | much slower | slower than usual | degraded
         2.5: instead of the usual | instead of the normal | only ~ mb s | down to ~ mb s
+        3: take forever | taking forever | forever to load | ages to load | like a snail | snail
     """,
     "tech.config": """
         3: configure | configuration | set up | setup | firewall | rule* | reverse dns | rdns | ptr record
@@ -193,6 +195,7 @@ LEXICON = {
         3: network card | nic | motherboard | fan | hardware | reseat | failed disk
         2: defective | broken | rack | plug
         3: upgrade ram | add ram | more ram | add a disk | add another disk | hardware failure
+        2.5: noise* | noisy | clicking | beeping
     """,
     "account.access": """
         3: client area | customer portal | customer area | log in | login | log into | sign in | password

@@ -128,6 +128,7 @@ LEXICON = {
         2: paypal | stripe | 3ds | 3d secure
         -3: devolver* ~ llamada | devolverme la llamada
         3: devolver* | devuelv* | devolverme | me da error ~ pago | rechaza la tarjeta | rechaza mi tarjeta | tarjeta ~ rechazada | payment failed | no se procesa
+        3: recuperar mi dinero | recuperar el dinero | recuperar ~ dinero
     """,
     "billing.credit": """
         3: abono | abonar | compensacion | compensar | indemniz* | excepcion | aplazar el pago | aplazamiento
@@ -152,6 +153,7 @@ LEXICON = {
         3: dejo de responder | deja de responder | dejaron de responder | ha dejado de responder | dejado de responder | dejo de funcionar | ha dejado de funcionar | fuera de linea | esta apagado | se ha apagado | se apago | no enciende | se reinicia en bucle
         -3: el servidor funciona | funciona con normalidad | funciona bien | sigue funcionando | el resto funciona
         3: servidor ~ muerto | servidor ~ caido | servidor ~ se ha caido | servidor ~ se cayo | vps ~ caido
+        3: no responde nada | no va nada | ha dejado de ir | no tira
     """,
     "failed": """
         2.5: caido | caida | se ha caido | se cayo | se cae | averiad* | muerto | roto
@@ -174,6 +176,7 @@ LEXICON = {
         3: va lento | tarda en cargar | se ralentiza | va a tirones | muy lento
         3: velocidad de escritura | velocidad de lectura | tasa de transferencia | velocidad de transferencia | ha bajado a | bajo hasta | caida de rendimiento | mas lento | mucho mas lento | degradad*
         2.5: en lugar de los ~ habituales | en vez de los ~ habituales | solo ~ mb s
+        3: paso de tortuga | como una tortuga | tarda una eternidad | tarda siglos | va a pedales | una eternidad
     """,
     "tech.config": """
         3: configurar | configuracion | cortafuego* | firewall | regla* | dns inverso | reverse dns | rdns | ptr
@@ -189,6 +192,7 @@ LEXICON = {
         3: cable* | tarjeta de red | placa base | ventilador* | hardware | averiad* | defectuos*
         2: averia | estropead* | rack | cambiar
         3: ampliar la ram | ampliar ram | anadir disco | disco duro | fallo de hardware
+        2.5: ruido* | pitido* | chirri*
     """,
     "account.access": """
         3: area de cliente | area cliente | panel de cliente | iniciar sesion | inicio de sesion | contrasena

@@ -133,6 +133,7 @@ LEXICON = {
         3: carte refusee | impossible de regler | ne peux pas payer | paiement ~ bloque | etre rembourse
         2: paypal | stripe | 3ds | 3d secure
         3: transaction refusee | transaction declined | transaction echouee | rembourser la difference | me rembourser
+        3: recuperer mon argent | recuperer l argent | recuperer ~ argent | rendre mon argent | me rendre ~ argent | recuperer ~ sous
     """,
     "billing.credit": """
         3: geste commercial | un avoir | d un avoir | compensation | dedommag* | indemnis* | exception | exceptionnel*
@@ -160,6 +161,7 @@ LEXICON = {
         3: ne s allume plus | ne s allume pas | est eteint | s est eteint | hors tension | plus de courant | ne redemarre plus | redemarre en boucle
         -3: le serveur lui meme tourne | tourne normalement | fonctionne normalement | le serveur fonctionne | le serveur tourne | reste joignable | est toujours joignable | le reste fonctionne
         3: serveur ~ hs | serveur ~ mort | serveur ~ plante | serveur ~ tombe | completement hs | totalement hs | dedie ~ hs | vps ~ hs
+        3: est ko | tout est ko | completement ko | ko total | ping ko | en carafe | ne revient pas | ne repond rien
     """,
     "failed": """
         2.5: en panne | plante | mort | hs | tombe | tombee | crashe | grille | lache
@@ -183,6 +185,8 @@ LEXICON = {
         2.5: debit | ridicule
         3: vitesse d ecriture | vitesse de lecture | taux de transfert | vitesse de transfert | a chute | chute de debit | chute des performances | degrade* | plus lent* | beaucoup plus lent*
         2.5: au lieu des ~ habituel* | au lieu de ~ habituel* | seulement ~ mo s | plus que ~ mo s
+        3: une eternite | met des plombes | met un temps fou | rame | comme une tortue | escargot
+        2.5: a charger
     """,
     "tech.config": """
         3: configurer | configuration | parametrer | pare feu | firewall | regles | regle de | reverse dns | dns inverse | rdns
@@ -201,6 +205,7 @@ LEXICON = {
         3: kvm | ipmi | idrac | ilo | cable* | carte reseau | carte mere | ventilateur | materiel | hardware
         2: defectueux | defaillant | hs | baie | rack | brancher
         3: disque dur | defaillance materielle | ajout de ram | ajouter de la ram | changer la ram | upgrade | ajouter un disque
+        2.5: ventilo* | bruit* | vibration*
     """,
     "account.access": """
         3: espace client | compte client | mot de passe | reinitialis* | identifiant* | me connecter | se connecter
@@ -222,6 +227,7 @@ LEXICON = {
     """,
     "part": """
         1: disque* | barrette* | memoire | alimentation | bloc* d alimentation | carte mere | ventilateur* | controleur* | carte reseau
+        1: ventilo*
     """,
     "fault": """
         1: defaillan* | defectueu* | hs | mort | morte | grille* | erreur* | error | en panne | lache | en defaut | failure | fault | degrade* | secteurs realloues

@@ -118,6 +118,7 @@ LEXICON = {
         3: platnosc ~ wywala | platnosc ~ nie przechodzi | wywala sie
         2: paypal | stripe | 3ds | 3d secure | bramka
         3: bramka ~ blad | wywala blad | transakcja ~ odrzucona | karta ~ odrzucona | zwrot roznicy
+        3: odzyskac kase | odzyskac pieniadze | oddac kase | zwrot kasy | oddajcie kase
     """,
     "billing.credit": """
         3: rekompensat* | odszkodowan* | wyjat* | odroczeni* | przedluzen* terminu | nie zawieszac | wstrzymac zawiesz*
@@ -143,6 +144,7 @@ LEXICON = {
         3: nie wlacza sie | wylaczony | wylaczyl sie | brak zasilania | restartuje sie w kolko
         -3: serwer dziala normalnie | dziala normalnie | serwer dziala | serwer chodzi | reszta dziala | poza tym dziala
         3: serwer ~ padl | serwer ~ umarl | serwer ~ nie zyje | dedyk ~ lezy | dedyk ~ padl | vps ~ padl
+        3: przestal* odpowiadac | przestal* dzialac | zdechl* | nie zyje | padniet* | nie wstaje
     """,
     "failed": """
         2.5: padl | padla | padly | padlo | awaria | zepsul* | umarl*
@@ -163,6 +165,7 @@ LEXICON = {
         3: wolno dziala | spowalnia | dlugo sie laduje | zacina | dlugie czasy odpowiedzi
         3: spadl* do | spadl* z | predkosc zapisu | predkosc odczytu | predkosc transferu | spadek wydajnosci | spadek predkosci | wolniej | duzo wolniej | wolniejsz*
         2.5: zamiast zwykl* | zamiast normaln* | tylko ~ mb s
+        3: jak zolw | jak slimak | wlecze sie | zolwiem | slimaczy sie
     """,
     "tech.config": """
         3: konfigur* | skonfigur* | zapor* | firewall* | regula | reguly | regule | regul | reverse dns | rekord ptr | ptr | rdns
@@ -178,6 +181,7 @@ LEXICON = {
         3: wentylator* | sprzet* | hardware | uszkodzon* dysk
         2: uszkodzon* | zepsut* | szafa | rack
         3: rozbudowa ram | dolozyc ram | dodac dysk | dodatkowy dysk | awaria sprzetu
+        2.5: halas* | halasuje | dzwiek* | piszczy | stuka
     """,
     "account.access": """
         3: panel klienta | panelu klienta | konto klienta | zalogowac | zaloguj* | logowani* | haslo | hasla | hasle
