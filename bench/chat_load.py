@@ -218,6 +218,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             finally:
                 echo.stop()
 
+        if args.echo_only:
+            return report
         if args.db == "postgresql":
             database_url = await create_database("chatbot_bench")
         else:
@@ -248,7 +250,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             cluster.stop()
             if args.db == "postgresql":
                 await drop_database(database_url)
-    if "echo" in report:
+    if "echo" in report and "chatbot" in report:
         echo_tps = report["echo"]["saturate"]["turns_per_second"]
         report["ratio_to_echo"] = round(report["chatbot"]["saturate"]["turns_per_second"] / echo_tps, 3)
     report["loadavg_at_end"] = os.getloadavg()
@@ -303,6 +305,7 @@ def parse() -> argparse.Namespace:
     p.add_argument("--no-deflate", dest="deflate", action="store_false",
                    help="clients do not offer permessage-deflate (browsers do)")
     p.add_argument("--skip-echo", action="store_true")
+    p.add_argument("--echo-only", action="store_true", help="measure the echo server alone")
     p.add_argument("--echo-sustain", action="store_true", help="run the sustained phase on the echo too")
     p.add_argument("--echo-deflate", action="store_true", help="echo keeps engineio's default compression")
     p.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",

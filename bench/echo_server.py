@@ -62,8 +62,11 @@ def main() -> None:
     p.add_argument("--port", type=int, default=8091)
     p.add_argument("--deflate", action="store_true", help="keep permessage-deflate (engineio's default)")
     args = p.parse_args()
+    # The same event loop as `chatbot serve` (uvloop where installed), so the ratio compares work.
+    from chatbot.cli import _event_loop
+
     web.run_app(build(args.deflate), host=args.host, port=args.port, print=lambda m: print(m, flush=True),
-                access_log=None)
+                access_log=None, loop=_event_loop())
 
 
 if __name__ == "__main__":
