@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh
+# The demo client area (/client-area) signs the demo customer's id with this secret; set your own in
+# production (it is shared with the real client area).
+export CHATBOT_IDENTITY_SECRET="${CHATBOT_IDENTITY_SECRET:-demo-client-area-secret}"
 .venv/bin/chatbot db upgrade
 .venv/bin/chatbot demo
 exec .venv/bin/chatbot serve "$@"

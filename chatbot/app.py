@@ -19,6 +19,7 @@ from chatbot.channels.chat import ChatNamespace, ResumeTokens
 from chatbot.channels.email.channel import install_email
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
+from chatbot.demo_pages import install_demo_pages
 from chatbot.desk import Desk, load_desk
 from chatbot.handoff import Handoff
 from chatbot.knowledge import Knowledge
@@ -94,6 +95,8 @@ def build_app(settings: Settings) -> web.Application:
     app.router.add_get("/", _index)
     app.router.add_static("/static/", STATIC)
     agents.install(app)  # /agent console, its login, the pages' texts per language
+    if settings.demo_data and settings.identity_secret:
+        install_demo_pages(app, sessions, settings.identity_secret)  # /client-area, a signed-in customer
     install_email(app, settings, sessions, pipeline, ops)  # IMAP intake, outbox sender (when configured)
 
     async def close_db(_: web.Application) -> None:
