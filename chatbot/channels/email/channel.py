@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -89,10 +89,13 @@ class EmailChannel:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             self._tasks.clear()
 
-    def _spawn(self, coro: object, name: str) -> None:
-        task = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+EMAIL_CHANNEL: web.AppKey[EmailChannel] = web.AppKey("email_channel", EmailChannel)  # operations, tests
 
 
 def install_email(app: web.Application, settings: Settings, sessions: async_sessionmaker[AsyncSession],
@@ -108,6 +111,7 @@ def install_email(app: web.Application, settings: Settings, sessions: async_sess
             yield
 
     app.cleanup_ctx.append(context)
+    app[EMAIL_CHANNEL] = channel
     log.info("email channel: intake %s, sender %s", "on" if channel.intake else "off",
              "on" if channel.sender else "off")
     return channel

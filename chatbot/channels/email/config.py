@@ -21,7 +21,7 @@ class EmailConfig:
     mailbox: str = "INBOX"
     max_message_bytes: int = 25 * 1024 * 1024
     max_attachment_bytes: int = 10 * 1024 * 1024
-    rate: RateLimitPolicy = RateLimitPolicy()
+    rate: RateLimitPolicy = field(default_factory=RateLimitPolicy)
     ack_hold: timedelta = timedelta(seconds=90)
     sender_name: str = "INTROSERV Support"
     identity_secret: str = field(default="", repr=False)

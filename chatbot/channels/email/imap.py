@@ -12,8 +12,8 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Protocol
 
 import aioimaplib  # type: ignore[import-untyped]

@@ -23,7 +23,9 @@ from chatbot.channels.email.loop_guard import auto_reply_verdict
 from chatbot.channels.email.outgoing import fallback_ack, oversize_notice
 from chatbot.channels.email.parsing import ParsedMail, normalise_message_id, parse_mail
 from chatbot.channels.email.threads import customer_of, find_conversation, new_conversation_id
+from chatbot.conversations import Accepted
 from chatbot.db import utcnow
+from chatbot.identity import identify
 from chatbot.mail_store import (
     AutoReply,
     InboundMail,
@@ -33,10 +35,8 @@ from chatbot.mail_store import (
     record_failure,
     store_raw,
 )
-from chatbot.conversations import Accepted
 from chatbot.messages import InboundMessage, OutboundMessage, Sender
-from chatbot.identity import identify
-from chatbot.models import Conversation, OutboxMail
+from chatbot.models import Conversation
 from chatbot.pending import PendingTurn
 from chatbot.pipeline import Pipeline
 from chatbot.understanding import LanguageHints
@@ -102,7 +102,7 @@ class EmailIntake:
     async def process(self, mail_id: int) -> None:
         try:
             found = await self._accept(mail_id)
-        except Exception as exc:  # noqa: BLE001 - one bad mail never blocks the next ones
+        except Exception as exc:
             log.exception("mail %s could not be processed", mail_id)
             try:
                 async with self.sessions() as s:
@@ -119,7 +119,7 @@ class EmailIntake:
         self.wake_sender()  # the held acknowledgement now has its conversation
         try:
             await self.pipeline.process(inbound, accepted, _no_emit)
-        except Exception:  # noqa: BLE001 - stored and pending: the turn recovery runs it again
+        except Exception:
             log.exception("the bot's turn for mail %s failed; it will be resumed", mail_id)
 
     async def _accept(self, mail_id: int) -> tuple[InboundMessage, Accepted] | None:
@@ -232,7 +232,7 @@ class EmailIntake:
             except TimeoutError:
                 try:
                     await self.process_due()
-                except Exception:  # noqa: BLE001 - the database may be away; next round
+                except Exception:
                     log.warning("could not look for mails to process", exc_info=True)
                 continue
             await self.process(mail_id)

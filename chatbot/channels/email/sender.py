@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from chatbot.channels.email.compose import compose_reply
+from chatbot.channels.email.compose import Kind, compose_reply
 from chatbot.channels.email.config import EmailConfig
 from chatbot.channels.email.smtp import SendResult, SmtpSender
 from chatbot.db import utcnow
@@ -52,7 +52,7 @@ class OutboxSender:
         while True:
             try:
                 await self.run_once()
-            except Exception:  # noqa: BLE001 - the database may be away; the next round tries again
+            except Exception:
                 log.warning("outbox round failed", exc_info=True)
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
@@ -82,7 +82,9 @@ class OutboxSender:
     def _message(self, row: OutboxMail) -> tuple[str, EmailMessage]:
         headers = row.headers or {}
         message_id = row.message_id or f"<outbox.{row.id}.{uuid.uuid4().hex[:12]}@{self.config.domain}>"
-        kind = headers.get("auto") or ("auto_reply" if row.kind in ("ack", "reply", "notice") else "notification")
+        kind: Kind = "auto_reply" if row.kind in ("ack", "reply", "notice") else "notification"
+        if headers.get("auto") in ("auto_reply", "notification", "agent"):
+            kind = headers["auto"]
         msg = compose_reply(
             from_addr=self.config.support_address, from_name=self.config.sender_name, to_addr=row.to_addr,
             to_name=str(headers.get("to_name") or ""), subject=row.subject, body=row.body, message_id=message_id,
