@@ -42,9 +42,15 @@ class AgentNamespace(socketio.AsyncNamespace):
         self._tasks: set[asyncio.Task[None]] = set()  # strong references until each ends
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        if event in ("connect", "disconnect"):
-            return await super().trigger_event(event, *args)
         sid = args[0] if args else ""
+        if event in ("connect", "disconnect"):
+            # A client may send an ordinary event *named* connect/disconnect (see chat.py): only the
+            # real ones, before the sid has a session / after it stopped being connected, get through.
+            forged = (sid in self._tokens if event == "connect"
+                      else bool(self.server.manager.is_connected(sid, self.namespace)))
+            if forged:
+                return {"error": {"code": "unknown_event", "params": {"event": event}}}
+            return await super().trigger_event(event, *args)
         if event not in ACTIONS:
             return {"error": {"code": "unknown_event", "params": {"event": str(event)[:50]}}}
         agent = await self.auth.agent_for(self._tokens.get(sid))

@@ -206,3 +206,11 @@ async def test_the_console_needs_a_live_session(server: str, console: Any, sessi
     answer = await anna.call("queue")
     assert answer["error"]["code"] == "unauthorized"
     await anna.wait_for(lambda: bool(anna.of("session_expired")))
+
+
+async def test_an_event_named_connect_or_disconnect_cannot_replay_the_handlers(console: Any) -> None:
+    anna = await console()
+    for name in ("connect", "disconnect"):
+        answer = await anna.call(name, {"HTTP_ORIGIN": "https://evil.example"})
+        assert answer["error"]["code"] == "unknown_event"
+    assert "conversations" in await anna.call("queue"), "the console still works"
