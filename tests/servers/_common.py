@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import ssl
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +22,23 @@ def unavailable(reason: str) -> None:
     if under_ci():
         pytest.fail(f"real server unavailable under CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def self_signed_cert(directory: Path) -> tuple[Path, Path]:
+    """(certificate, key) for 127.0.0.1, made with the openssl command line."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    if not shutil.which("openssl"):
+        unavailable("openssl is needed to make a test certificate")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True)
+    os.chmod(key, 0o644)  # read by Dovecot's unprivileged processes in the test's own directory
+    return cert, key
+
+
+def client_context(cert: Path) -> ssl.SSLContext:
+    """A client context that trusts exactly the test certificate."""
+    return ssl.create_default_context(cafile=str(cert))
 
 
 def free_port() -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers._common import free_port, unavailable, wait_port
+from tests.servers._common import free_port, self_signed_cert, unavailable, wait_port
 
 USER, PASSWORD = "support@introserv.test", "s3cret-imap-pw"
 
@@ -47,12 +47,15 @@ class DovecotServer:
     """One private Dovecot instance; `capabilities` overrides what IMAP advertises (e.g. no IDLE)."""
 
     def __init__(self, root: Path, binary: str, capabilities: str | None = None,
-                 password: str = PASSWORD) -> None:
+                 password: str = PASSWORD, tls: bool = False) -> None:
         self.root, self.binary, self.capabilities = root, binary, capabilities
         self.host, self.port = "127.0.0.1", free_port()
         self.user, self.password = USER, password
         self.home = root / "home"
         self.maildir = self.home / "Maildir"
+        # With tls: STARTTLS on `port` and implicit TLS on `tls_port`, with a self-signed certificate.
+        self.tls_port = free_port() if tls else None
+        self.cert = self_signed_cert(root)[0] if tls else None
         self.conf = root / "dovecot.conf"
         self.log = root / "dovecot.log"
         self._write_config()
@@ -73,6 +76,11 @@ class DovecotServer:
             os.chown(self.home, uid, gid)
         (self.root / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}:{uid}:{gid}::{self.home}\n")
         capability = f"imap_capability = {self.capabilities}\n" if self.capabilities else ""
+        if self.cert is not None:
+            ssl_conf = f"ssl = yes\nssl_cert = <{self.cert}\nssl_key = <{self.root / 'key.pem'}\n"
+            imaps = f"  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {self.tls_port}\n    ssl = yes\n  }}\n"
+        else:
+            ssl_conf, imaps = "ssl = no\n", ""
         self.conf.write_text(f"""\
 protocols = imap
 listen = 127.0.0.1
@@ -80,8 +88,7 @@ base_dir = {self.root}/run
 state_dir = {self.root}/state
 log_path = {self.log}
 info_log_path = {self.log}
-ssl = no
-disable_plaintext_auth = no
+{ssl_conf}disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
 default_login_user = {login_user}
@@ -103,7 +110,7 @@ service imap-login {{
     address = 127.0.0.1
     port = {self.port}
   }}
-  chroot =
+{imaps}  chroot =
 }}
 service anvil {{
   chroot =
@@ -253,11 +260,11 @@ def dovecot_binary() -> str:
 def make_dovecot(dovecot_binary: str) -> Iterator[Callable[..., DovecotServer]]:
     servers: list[DovecotServer] = []
 
-    def make(capabilities: str | None = None, password: str = PASSWORD) -> DovecotServer:
+    def make(capabilities: str | None = None, password: str = PASSWORD, tls: bool = False) -> DovecotServer:
         # Not under pytest's tmp_path: /tmp/pytest-of-root is 0700 and Dovecot's unprivileged login
         # processes must traverse every parent directory to reach their sockets.
         root = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
-        server = DovecotServer(root, dovecot_binary, capabilities, password)
+        server = DovecotServer(root, dovecot_binary, capabilities, password, tls)
         try:
             server.start()
         except RuntimeError as exc:

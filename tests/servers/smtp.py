@@ -7,6 +7,7 @@ real SMTP replies rather than mocked exceptions.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 import time
 import warnings
@@ -14,13 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from tests.servers._common import free_port, unavailable, wait_port
+from tests.servers._common import free_port, self_signed_cert, unavailable, wait_port
 
 SMTP_USER, SMTP_PASSWORD = "relay-user", "s3cret-smtp-pw"
 
@@ -95,8 +97,9 @@ def _authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism:
 class SmtpServer:
     """The fixture's face: start/stop (an outage), the received mail, and a waiter for tests."""
 
-    def __init__(self, require_auth: bool = False) -> None:
+    def __init__(self, require_auth: bool = False, tls: str = "none", cert: tuple[Path, Path] | None = None) -> None:
         self.host, self.port = "127.0.0.1", free_port()
+        self.tls, self.cert = tls, cert  # tls: "none", "starttls" (required) or "tls" (implicit)
         self.handler = RecordingHandler()
         self.require_auth = require_auth
         self.user, self.password = SMTP_USER, SMTP_PASSWORD
@@ -105,9 +108,16 @@ class SmtpServer:
     def start(self) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # AUTH without TLS: fine on loopback
+            server_tls: dict[str, Any] = {}
+            if self.tls != "none":
+                assert self.cert is not None
+                context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+                context.load_cert_chain(str(self.cert[0]), str(self.cert[1]))
+                server_tls = ({"tls_context": context, "require_starttls": True} if self.tls == "starttls"
+                              else {"ssl_context": context})
             self._controller = Controller(
                 self.handler, hostname=self.host, port=self.port, authenticator=_authenticate,
-                auth_require_tls=False, auth_required=self.require_auth)
+                auth_require_tls=False, auth_required=self.require_auth, **server_tls)
         self._controller.start()
         if not wait_port(self.port, True):
             raise RuntimeError("aiosmtpd did not start")
@@ -142,6 +152,14 @@ def smtp_server() -> Iterator[SmtpServer]:
         server.start()
     except (RuntimeError, OSError) as exc:
         unavailable(f"aiosmtpd server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["starttls", "tls"])
+def smtp_server_tls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SmtpServer]:
+    server = SmtpServer(require_auth=True, tls=request.param, cert=self_signed_cert(tmp_path))
+    server.start()
     yield server
     server.stop()
 

@@ -17,6 +17,7 @@ from chatbot.channels.email.imap import (
     WatchOptions,
 )
 from chatbot.channels.email.imap_client import ImapConfig
+from tests.servers._common import client_context
 from tests.servers.dovecot import DovecotServer
 
 FAST = WatchOptions(poll_interval=3600, backoff_initial=0.1, backoff_max=0.5, retry_initial=0.3)
@@ -268,3 +269,35 @@ async def test_stop_while_idling_is_prompt_and_logs_out(dovecot: DovecotServer, 
     await watcher.stop()
     assert time.monotonic() - start < 1.0 and watcher.state == "stopped"
     await eventually(lambda: "Logged out" in dovecot.log_text())
+
+
+@pytest.mark.parametrize("mode", ["tls", "starttls"])
+async def test_tls_and_starttls(make_dovecot, watch, mode: str) -> None:  # type: ignore[no-untyped-def]
+    server = make_dovecot(tls=True)
+    uid = await append(server, mail(1))
+    port = server.tls_port if mode == "tls" else server.port
+    handler = Recorder()
+    watcher = ImapWatcher(ImapConfig(server.host, port, server.user, server.password, tls=mode, timeout=5,
+                                     tls_context=client_context(server.cert)), MemoryPositionStore(), handler, FAST)
+    watcher.start()
+    try:
+        await handler.wait_for(1)
+        assert handler.calls[0][:2] == (uid, mail(1))
+        await eventually(lambda: "TLS" in server.log_text() and "Login: user=<" in server.log_text())
+        logins = [line for line in server.log_text().splitlines() if "Login: user=<support" in line]
+        assert logins and all("TLS" in line for line in logins[-1:])  # the login itself went encrypted
+    finally:
+        await watcher.stop()
+
+
+async def test_no_login_in_clear_when_starttls_is_missing(dovecot: DovecotServer, watch) -> None:  # type: ignore[no-untyped-def]
+    handler = Recorder()
+    watcher = ImapWatcher(ImapConfig(dovecot.host, dovecot.port, dovecot.user, dovecot.password,
+                                     tls="starttls", timeout=5), MemoryPositionStore(), handler, FAST)
+    watcher.start()
+    try:
+        await asyncio.sleep(1.0)
+        assert watcher.connections == 0 and handler.calls == []
+        assert "Login: user=<support" not in dovecot.log_text()  # the password never left in clear
+    finally:
+        await watcher.stop()

@@ -7,7 +7,7 @@ import pytest
 
 from chatbot.channels.email.compose import compose_reply
 from chatbot.channels.email.smtp import SmtpSender
-from tests.servers._common import free_port
+from tests.servers._common import client_context, free_port
 from tests.servers.smtp import SmtpServer
 
 
@@ -112,3 +112,38 @@ async def test_login_and_credentials_never_logged(smtp_server_with_auth: SmtpSer
 async def test_starttls_required_but_not_offered_is_not_sent_in_clear(smtp_server: SmtpServer) -> None:
     result = await SmtpSender(smtp_server.host, smtp_server.port, tls="starttls", timeout=5).send(ack())
     assert result.status == "retry" and smtp_server.messages == []
+
+
+async def test_tls_and_starttls_carry_the_login(smtp_server_tls: SmtpServer,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    server = smtp_server_tls
+    assert server.cert is not None
+    sender = SmtpSender(server.host, server.port, server.user, server.password, tls=server.tls,  # type: ignore[arg-type]
+                        timeout=5, tls_context=client_context(server.cert[0]))
+    assert (await sender.send(ack())).status == "sent"
+    assert len(server.messages) == 1 and server.password not in caplog.text
+
+
+async def test_an_untrusted_certificate_is_refused(smtp_server_tls: SmtpServer) -> None:
+    server = smtp_server_tls
+    sender = SmtpSender(server.host, server.port, server.user, server.password, tls=server.tls,  # type: ignore[arg-type]
+                        timeout=5)  # the system's trust store does not know the test certificate
+    result = await sender.send(ack())
+    assert result.status == "retry" and server.messages == []
+
+
+async def test_the_sending_mark_comes_before_the_message_and_can_stop_it(smtp_server: SmtpServer) -> None:
+    calls: list[int] = []
+
+    async def mark() -> None:
+        calls.append(len(smtp_server.messages))  # nothing delivered yet when the outbox marks it
+
+    assert (await sender_for(smtp_server).send(ack(), before_data=mark)).status == "sent"
+    assert calls == [0] and len(smtp_server.messages) == 1
+
+    async def taken_elsewhere() -> None:
+        raise LookupError("another worker has this mail")
+
+    with pytest.raises(LookupError):
+        await sender_for(smtp_server).send(ack(), before_data=taken_elsewhere)
+    assert len(smtp_server.messages) == 1
