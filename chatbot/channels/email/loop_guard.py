@@ -57,8 +57,10 @@ def auto_reply_verdict(
     target = mail.reply_address
     if target is None:
         return _deny("no sender address to answer")
-    if target in own or mail.from_addr in own:
-        return _deny(f"the sender {target} is one of our own addresses")
+    # Answers go to From; a Reply-To naming us or a machine still marks mail not to be answered.
+    for address in (target, mail.reply_to):
+        if address in own:
+            return _deny(f"the sender {address} is one of our own addresses")
     if own_domain and _domain(mail.message_id) == own_domain:
         return _deny("the Message-ID is one we generated: our own mail came back")
     auto_submitted = headers.get("auto-submitted", "").split(";")[0].strip().lower()
@@ -80,7 +82,7 @@ def auto_reply_verdict(
         return _deny("empty Return-Path: a bounce or a notification")
     if mail.is_delivery_report:
         return _deny("a delivery or read report")
-    for address in {mail.from_addr, target} - {None}:
+    for address in {mail.from_addr, mail.reply_to} - {None}:
         local = (address or "").partition("@")[0]
         if _MACHINE_SENDER.match(local):
             return _deny(f"the sender {address} is a machine or an unattended role account")

@@ -54,8 +54,10 @@ class ParsedMail:
 
     @property
     def reply_address(self) -> str | None:
-        """Where an answer goes: Reply-To when given, else From."""
-        return self.reply_to or self.from_addr
+        """Where an answer goes: always From, the address whose identity was checked. Reply-To is
+        the sender's free choice: a forged From with a Reply-To of the forger's would otherwise
+        receive the real customer's account details."""
+        return self.from_addr
 
 
 def normalise_message_id(value: str | None) -> str | None:

@@ -91,6 +91,17 @@ async def test_a_new_request_is_acknowledged_in_the_customers_language_with_ever
     assert len(smtp_server.messages) == 1  # one mail, not one per sentence
 
 
+async def test_the_answer_goes_to_from_never_to_a_reply_to_of_the_senders_choice(
+        email_app, dovecot: DovecotServer, smtp_server: SmtpServer) -> None:  # type: ignore[no-untyped-def]
+    await email_app()
+    raw, _ = mail("Camille Dubois <camille.dubois@example.fr>", "Facture",
+                  "Bonjour,\n\nj'ai été facturée deux fois pour la commande 3392017.\n\nCamille",
+                  headers="Reply-To: collect@attacker.example\r\n")
+    since = await deliver(dovecot, raw)
+    [ack] = await acknowledged(smtp_server, 1, since)
+    assert ack.rcpt_tos == ["camille.dubois@example.fr"]
+
+
 async def test_a_reply_with_a_new_subject_lands_in_the_same_ticket(
         email_app, dovecot: DovecotServer, smtp_server: SmtpServer, sessions: Any) -> None:  # type: ignore[no-untyped-def]
     await email_app()

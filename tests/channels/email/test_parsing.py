@@ -163,7 +163,7 @@ def test_mail_without_message_id_is_identified_by_its_content() -> None:
     assert one.content_hash == two.content_hash != other.content_hash
 
 
-def test_reply_address_prefers_reply_to() -> None:
+def test_answers_go_to_from_whatever_reply_to_says() -> None:
     mail = parse_mail(b"From: a@example.com\r\nReply-To: Desk <Tickets@Example.com>\r\n\r\nx\r\n")
-    assert mail.reply_address == "tickets@example.com"
+    assert mail.reply_to == "tickets@example.com" and mail.reply_address == "a@example.com"
     assert parse_mail(b"From: a@example.com\r\n\r\nx\r\n").reply_address == "a@example.com"
