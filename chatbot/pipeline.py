@@ -95,6 +95,11 @@ class TurnObserver:
 
     def replied(self, inbound: InboundMessage, out: OutboundMessage, first_reply: bool) -> None: ...
 
+    async def starting(self, turn: Turn) -> bool:
+        """Under the conversation's lock, before the first step: False skips the turn (e.g. a
+        resumed turn whose original finished while the resumption waited for the lock)."""
+        return True
+
     async def finishing(self, turn: Turn) -> None:
         """Inside the turn's transaction, just before its last commit."""
 
@@ -147,6 +152,10 @@ class Pipeline:
                 turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit)
                 token = current_language.set(DEFAULT_LANGUAGE)
                 try:
+                    for observer in self.observers:
+                        if not await observer.starting(turn):
+                            turn.outcome = "skipped"
+                            return turn
                     for step in self.steps:
                         try:
                             await step(turn)

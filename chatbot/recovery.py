@@ -38,6 +38,14 @@ EmitterFactory = Callable[[str], Emit]  # conversation id -> how to show its rep
 class FinishedTurns(TurnObserver):
     """Deletes the pending row inside the turn's last transaction: finished and unmarked at once."""
 
+    async def starting(self, turn: Turn) -> bool:
+        """A resumed turn runs only if its message is still unfinished once it holds the lock: the
+        original turn may have been slow rather than dead, and has finished meanwhile."""
+        if not turn.inbound.meta.get("resumed"):
+            return True
+        row = await turn.session.get(PendingTurn, turn.accepted.message_id)
+        return row is not None
+
     async def finishing(self, turn: Turn) -> None:
         await turn.session.execute(delete(PendingTurn).where(PendingTurn.message_id == turn.accepted.message_id))
 

@@ -235,3 +235,29 @@ async def test_the_sla_scheduler_survives_the_clock_jumping(sessions) -> None:
         assert await alerts(sessions) == fired
     finally:
         await sched.stop()
+
+
+async def test_a_slow_turn_is_not_run_twice_by_the_recovery(make_app, visitors, sessions) -> None:
+    """A turn slower than the recovery's grace period is slow, not dead: the resumption waits for
+    the conversation's lock, sees the turn finished, and says nothing more."""
+    running = await make_app(**UNLIMITED)
+    pipeline = running.app[PIPELINE]
+    release = asyncio.Event()
+
+    async def slow_step(turn: Any) -> None:
+        if not turn.inbound.meta.get("resumed"):
+            await release.wait()
+
+    pipeline.steps.insert(1, slow_step)  # right after load_conversation
+    v = visitors(running.url)
+    await v.connect(locale="en")
+    await v.call("message", {"text": "what email address can I write to for support?"})
+    await asyncio.sleep(0.2)  # the turn is now stuck in slow_step, holding the conversation's lock
+    resumed = asyncio.create_task(running.ops.recovery.run_once(now=utcnow() + LATER))
+    await asyncio.sleep(0.2)
+    release.set()
+    await resumed
+    await v.wait_for(lambda: len(v.messages("answer")) >= 1)
+    await v.settle(0.5)
+    assert [m["kind"] for m in v.messages()] == ["ack", "answer"], "each reply exactly once"
+    assert await pending(sessions) == 0
