@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable
 
 from chatbot.desk import Desk, Route
-from chatbot.flows.engine import FlowState, ParseContext, fill, missing, next_questions
+from chatbot.flows.engine import FlowState, ParseContext, fill, mark_asked, missing, next_questions
 from chatbot.flows.incident import FLOWS, INCIDENT, INCIDENT_INTENTS
 from chatbot.i18n import N_, current_language, gettext
 from chatbot.identity import identify
@@ -202,7 +202,7 @@ def ask_missing() -> Step:
         flow = FLOWS[turn.flow.flow]
         questions = next_questions(flow, turn.flow, turn.inbound.questions_per_reply)
         if questions:
-            turn.flow.asked = [q.name for q in questions]
+            mark_asked(turn.flow, questions)
             for q in questions:
                 await turn.say(q.prompt, "question")
             return

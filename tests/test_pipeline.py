@@ -95,7 +95,20 @@ async def test_an_outage_opens_a_high_priority_ticket_and_asks_one_thing(pipelin
 async def test_email_asks_for_every_missing_detail_at_once(pipeline: Pipeline) -> None:
     conv = Conversation(pipeline, channel="email", questions_per_reply=None)
     replies = await conv.says("Hello,\n\nour server is completely down, nothing responds.\n\nRegards,\nTom")
-    assert [r.kind for r in replies].count("question") == 3
+    questions = [r.text for r in replies if r.kind == "question"]
+    assert len(questions) == 4 and "traceroute" in questions[-1], "the optional diagnostics come last"
+
+
+async def test_an_email_reply_completes_the_incident_with_its_diagnostics(pipeline: Pipeline, sessions: Any) -> None:
+    conv = Conversation(pipeline, channel="email", questions_per_reply=None)
+    await conv.says("Hello,\n\nour server is completely down, nothing responds.\n\nRegards,\nTom")
+    replies = await conv.says("It is 51.210.14.7, the Cloud VPS S, down since 09:15 CET.\n"
+                              "mtr shows 100% packet loss after the second hop.")
+    assert replies[-1].text.startswith("Thank you, the ticket now has everything")
+    assert not [r for r in replies if r.kind == "question"], "the diagnostics question is not asked twice"
+    async with sessions() as s:
+        ticket = await s.scalar(select(Ticket))
+    assert "packet loss" in ticket.details["diagnostics"]
 
 
 async def test_details_are_collected_corrected_and_kept_on_the_ticket(pipeline: Pipeline, sessions: Any) -> None:

@@ -24,6 +24,9 @@ class Slot:
     parser: Parser
     prompt: str  # message id of the question
     validator: Callable[[dict[str, Any]], bool] = lambda values: True
+    # An optional detail never holds the flow open: it is asked once, and only by a channel that
+    # asks everything in one reply (email), where one more line costs the customer nothing.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,11 @@ def is_filled(slot: Slot, values: dict[str, Any]) -> bool:
     return any(values.get(k) not in (None, "") for k in slot.keys) and slot.validator(values)
 
 
-def missing(flow: Flow, state: FlowState) -> list[Slot]:
+def missing(flow: Flow, state: FlowState, *, optional: bool = False) -> list[Slot]:
+    """The required slots still unknown (and, with ``optional``, the optional ones not yet asked)."""
     values, skipped = state.values or {}, set(state.skipped or [])
-    return [s for s in flow.slots if not is_filled(s, values) and s.name not in skipped]
+    return [s for s in flow.slots
+            if not is_filled(s, values) and s.name not in skipped and (optional or not s.optional)]
 
 
 def fill(flow: Flow, state: FlowState, text: str, ctx: ParseContext, found: dict[str, Any]) -> list[str]:
@@ -95,5 +100,14 @@ def fill(flow: Flow, state: FlowState, text: str, ctx: ParseContext, found: dict
 
 
 def next_questions(flow: Flow, state: FlowState, limit: int | None) -> list[Slot]:
-    pending = missing(flow, state)
-    return pending if limit is None else pending[:limit]
+    """What to ask now: one required slot at a time, or (limit None) everything still unknown."""
+    if limit is not None:
+        return missing(flow, state)[:limit]
+    pending = missing(flow, state, optional=True)
+    return pending if any(not s.optional for s in pending) else []
+
+
+def mark_asked(state: FlowState, slots: list[Slot]) -> None:
+    state.asked = [s.name for s in slots]
+    # an optional detail is asked once: the answer, if any, is taken whenever it comes
+    state.skipped = sorted(set(state.skipped or []) | {s.name for s in slots if s.optional})
