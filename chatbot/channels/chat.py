@@ -128,7 +128,7 @@ class ChatNamespace(socketio.AsyncNamespace):
     def _lang(self, sid: str) -> str:
         return str(self._sessions.get(sid, {}).get("lang") or "en")
 
-    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool | None:
         auth = auth if isinstance(auth, dict) else {}
         locale = auth.get("locale") if auth.get("locale") in LANGUAGES else None
         address = self.limits.address_of(environ) if self.limits else "unknown"

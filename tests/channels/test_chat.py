@@ -1,7 +1,6 @@
 """The website chat end to end: a real python-socketio client against the running app."""
 from __future__ import annotations
 
-import socketio
 
 from chatbot.identity import sign_customer
 from tests.conftest import IDENTITY_SECRET
