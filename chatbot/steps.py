@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable
 
 from chatbot.desk import Desk, Route
-from chatbot.flows.engine import FlowState, ParseContext, fill, mark_asked, missing, next_questions
+from chatbot.flows.engine import FlowState, ParseContext, fill, mark_asked, next_questions
 from chatbot.flows.incident import FLOWS, INCIDENT, INCIDENT_INTENTS
 from chatbot.i18n import N_, current_language, gettext
 from chatbot.identity import identify
