@@ -6,10 +6,9 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Callable
 
 import pytest
-import socketio
 from aiohttp import web
 from sqlalchemy import text
 
@@ -19,6 +18,7 @@ from chatbot.demo import load_demo_data
 from chatbot.migrate import upgrade
 from chatbot.settings import Settings
 from tests.servers._common import free_port, unavailable
+from tests.support import RecordingClient
 
 
 PG_ADMIN_URL = os.environ.get("CHATBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -111,25 +111,16 @@ async def server(settings: Settings, sessions: Any) -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-class ChatVisitor:
+class ChatVisitor(RecordingClient):
     """A visitor's browser, reduced to a python-socketio client that records what it receives."""
 
     def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.events: list[tuple[str, Any]] = []
+        super().__init__(base_url, "/chat", ("session", "message", "ticket", "error"))
         self.session: dict[str, Any] = {}
-        self._new = asyncio.Event()
-        for name in ("session", "message", "ticket", "error"):
-            self.client.on(name, self._recorder(name), namespace="/chat")
 
-    def _recorder(self, name: str) -> Callable[[Any], Awaitable[None]]:
-        async def record(data: Any = None) -> None:
-            if name == "session":
-                self.session = data
-            self.events.append((name, data))
-            self._new.set()
-        return record
+    def received(self, name: str, data: Any) -> None:
+        if name == "session":
+            self.session = data
 
     async def connect(self, **auth: Any) -> None:
         await self.client.connect(self.base_url, namespaces=["/chat"], auth=auth or None,
@@ -139,35 +130,11 @@ class ChatVisitor:
     async def say(self, text: str) -> Any:
         return await self.client.call("message", {"text": text}, namespace="/chat", timeout=10)
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not predicate():
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                raise AssertionError(f"timed out; received: {self.events}")
-            self._new.clear()
-            try:
-                await asyncio.wait_for(self._new.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
-
     def messages(self, kind: str | None = None) -> list[dict[str, Any]]:
         return [d for n, d in self.events if n == "message" and (kind is None or d["kind"] == kind)]
 
     def tickets(self) -> list[dict[str, Any]]:
         return [d for n, d in self.events if n == "ticket"]
-
-    async def settle(self, seconds: float = 0.3) -> None:
-        """Wait until no new event has arrived for a moment (the turn has finished)."""
-        while True:
-            self._new.clear()
-            try:
-                await asyncio.wait_for(self._new.wait(), seconds)
-            except asyncio.TimeoutError:
-                return
-
-    async def close(self) -> None:
-        await self.client.disconnect()
 
 
 @pytest.fixture

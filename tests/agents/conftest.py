@@ -2,17 +2,16 @@
 /agent), and the shortcuts the tests share."""
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
 import pytest
-import socketio
 from argon2 import PasswordHasher
 
 from chatbot.agents.auth import AgentAuth, AgentIdentity
 from chatbot.agents.web import COOKIE
+from tests.support import RecordingClient
 
 PASSWORD = "correct horse battery staple"
 # Cheap argon2 parameters for the accounts the tests create; the server verifies any parameters
@@ -37,23 +36,13 @@ async def login(base_url: str, email: str, password: str = PASSWORD) -> tuple[in
         return r.status, await r.json(), cookie.value if cookie else None
 
 
-class Console:
+class Console(RecordingClient):
     """An agent's console reduced to a Socket.IO client that records the live events."""
 
     def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.events: list[tuple[str, Any]] = []
-        self._new = asyncio.Event()
-        for name in ("hello", "queue.changed", "conversation.message", "conversation.typing",
-                     "conversation.read", "conversation.changed", "session_expired"):
-            self.client.on(name, self._recorder(name), namespace="/agent")
-
-    def _recorder(self, name: str) -> Callable[[Any], Awaitable[None]]:
-        async def record(data: Any = None) -> None:
-            self.events.append((name, data))
-            self._new.set()
-        return record
+        super().__init__(base_url, "/agent", ("hello", "queue.changed", "conversation.message",
+                                              "conversation.typing", "conversation.read",
+                                              "conversation.changed", "session_expired"))
 
     async def connect(self, token: str) -> None:
         await self.client.connect(self.base_url, namespaces=["/agent"], auth={"token": token},
@@ -65,21 +54,6 @@ class Console:
 
     def of(self, name: str) -> list[Any]:
         return [d for n, d in self.events if n == name]
-
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not predicate():
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                raise AssertionError(f"timed out; received: {self.events}")
-            self._new.clear()
-            try:
-                await asyncio.wait_for(self._new.wait(), remaining)
-            except TimeoutError:
-                pass
-
-    async def close(self) -> None:
-        await self.client.disconnect()
 
 
 @pytest.fixture
