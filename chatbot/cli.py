@@ -22,8 +22,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:
-    """uvloop where it is installed: the same asyncio, with a faster loop and socket I/O (about a
-    sixth less CPU per chat turn, docs/benchmarks.md)."""
+    """uvloop where it is installed: the same asyncio, with a faster loop and socket I/O (a few per
+    cent less CPU per chat turn, measured in docs/benchmarks.md)."""
     try:
         import uvloop
     except ImportError:
