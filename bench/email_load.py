@@ -96,14 +96,15 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     engine = create_engine(url)
     await load_demo_data(session_factory(engine))
     redis = REDIS_URL if args.processes > 1 and not await redis_available() else ""
-    cluster = Cluster(url, work, args.processes, redis_url=redis, **{
-        "CHATBOT_IMAP_HOST": dovecot.host, "CHATBOT_IMAP_PORT": str(dovecot.port),
-        "CHATBOT_IMAP_USER": dovecot.user, "CHATBOT_IMAP_PASSWORD": dovecot.password, "CHATBOT_IMAP_TLS": "false",
-        "CHATBOT_SMTP_HOST": smtp.host, "CHATBOT_SMTP_PORT": str(smtp.port), "CHATBOT_SMTP_TLS": "none",
+    cluster = Cluster(
+        url, work, args.processes, redis_url=redis,
+        CHATBOT_IMAP_HOST=dovecot.host, CHATBOT_IMAP_PORT=str(dovecot.port), CHATBOT_IMAP_USER=dovecot.user,
+        CHATBOT_IMAP_PASSWORD=dovecot.password, CHATBOT_IMAP_TLS="false",
+        CHATBOT_SMTP_HOST=smtp.host, CHATBOT_SMTP_PORT=str(smtp.port), CHATBOT_SMTP_TLS="none",
         # 1,000 different customers, each writing once: no per-address auto-reply limit is reached
-        "CHATBOT_EMAIL_AUTO_REPLIES_PER_HOUR": "100000", "CHATBOT_EMAIL_AUTO_REPLIES_PER_DAY": "100000",
-        "CHATBOT_EMAIL_MAILBOX_LEASE_SECONDS": str(args.lease_seconds),
-    })
+        CHATBOT_EMAIL_AUTO_REPLIES_PER_HOUR="100000", CHATBOT_EMAIL_AUTO_REPLIES_PER_DAY="100000",
+        CHATBOT_EMAIL_MAILBOX_LEASE_SECONDS=str(args.lease_seconds),
+    )
     report: dict[str, Any] = {"command": " ".join([Path(sys.executable).name, *sys.argv]),
                               "mails": args.mails, "processes": args.processes, "db": args.db,
                               "loadavg_at_start": os.getloadavg()}
