@@ -17,8 +17,7 @@ import pytest
 import socketio
 
 from tests.conftest import ChatVisitor
-from tests.scale.cluster import REDIS_URL, Cluster, create_database, drop_database, redis_available
-from tests.servers._common import unavailable
+from tests.scale.cluster import REDIS_URL, Cluster
 
 TEXTS = [  # each gets an answer from the bot, in five languages
     "hello", "What are the opening hours of your billing team?", "How can I contact support by phone?",
@@ -26,20 +25,6 @@ TEXTS = [  # each gets an answer from the bot, in five languages
     "¿Cuánto tarda la respuesta a un ticket?", "Wie lange dauert die Antwort auf ein Ticket?",
     "thank you very much", "dziękuję bardzo",
 ]
-
-
-@pytest.fixture
-def scale_database() -> Iterator[str]:
-    try:
-        url = asyncio.run(create_database())
-    except OSError as exc:
-        unavailable(f"PostgreSQL ({exc})")
-    problem = asyncio.run(redis_available())
-    if problem:
-        asyncio.run(drop_database(url))
-        unavailable(problem)
-    yield url
-    asyncio.run(drop_database(url))
 
 
 def make_cluster(scale_database: str, tmp_path: Path, processes: int) -> Iterator[Cluster]:
