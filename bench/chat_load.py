@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -38,8 +39,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.scale.cluster import (  # noqa: E402  (the repository root is put on the path first)
-    REDIS_URL, Cluster, ServerProcess, create_database, drop_database, redis_available, server_env,
+from tests.scale.cluster import (
+    REDIS_URL,
+    Cluster,
+    ServerProcess,
+    create_database,
+    drop_database,
+    redis_available,
 )
 
 CORPUS = REPO / "tests" / "data" / "dev.jsonl"
@@ -93,10 +99,8 @@ class Workers:
         return sum(cpu_seconds(p.pid) for p in self.procs)
 
     async def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a dead worker is killed below anyway
             await self.command("quit")
-        except Exception:  # noqa: BLE001 — a dead worker is killed below anyway
-            pass
         for p in self.procs:
             try:
                 p.wait(timeout=30)
