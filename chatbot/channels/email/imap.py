@@ -164,27 +164,34 @@ class ImapWatcher:
 
     async def _catch_up(self, connection: ImapConnection, position: MailboxPosition,
                         keyword: str) -> MailboxPosition:
-        uids = await connection.uids_above(position.last_uid)
-        if not uids:
-            return position
-        listing = await connection.sizes_and_flags(uids)
+        """Hand every mail above the position to the handler, pass after pass until a pass finds
+        nothing new: mail appended during a pass is announced (EXISTS) in the responses to that
+        pass's own commands, not again once IDLE starts, so stopping after one pass would leave it
+        waiting for the next IDLE refresh (minutes, under a burst)."""
+        seen = position.last_uid
         blocked = False  # the position may only pass mails that are done
-        for uid in uids:
-            if self._stop.is_set():
+        while not self._stop.is_set():
+            uids = await connection.uids_above(seen)
+            if not uids:
                 break
-            size, flags = listing.get(uid, (0, {keyword}))  # missing: expunged meanwhile, nothing to do
-            due, _ = self._retry.get(uid, (0.0, 0))
-            if keyword in flags:
-                done = True  # flagged before a crash, or by an earlier session
-            elif due > time.monotonic():
-                done = False  # failed recently: its turn comes at `due`
-            else:
-                done = await self._deliver(connection, uid, size, keyword)
-            if not done:
-                blocked = True
-            elif not blocked:
-                position = MailboxPosition(position.mailbox, position.uidvalidity, uid)
-                await self.store.set(position)
+            listing = await connection.sizes_and_flags(uids)
+            for uid in uids:
+                if self._stop.is_set():
+                    break
+                size, flags = listing.get(uid, (0, {keyword}))  # missing: expunged meanwhile
+                due, _ = self._retry.get(uid, (0.0, 0))
+                if keyword in flags:
+                    done = True  # flagged before a crash, or by an earlier session
+                elif due > time.monotonic():
+                    done = False  # failed recently: its turn comes at `due`
+                else:
+                    done = await self._deliver(connection, uid, size, keyword)
+                if not done:
+                    blocked = True
+                elif not blocked:
+                    position = MailboxPosition(position.mailbox, position.uidvalidity, uid)
+                    await self.store.set(position)
+            seen = max(seen, uids[-1])
         return position
 
     async def _deliver(self, connection: ImapConnection, uid: int, size: int, keyword: str) -> bool:

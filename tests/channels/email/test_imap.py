@@ -125,6 +125,24 @@ async def test_mail_waiting_before_start_is_caught_up_and_the_position_kept(dove
     assert again.calls == []
 
 
+async def test_mail_arriving_during_a_catch_up_is_not_left_for_the_next_idle_refresh(
+        dovecot: DovecotServer, watch) -> None:  # type: ignore[no-untyped-def]
+    """Dovecot announces mail appended during the catch-up in the answers to its own commands, not
+    again in IDLE: the watcher must look again before idling (or the mail waits minutes)."""
+    await append(dovecot, mail(0))
+
+    class Appending(Recorder):
+        async def __call__(self, uid: int, raw: bytes | None, size: int, headers: bytes | None = None) -> bool:
+            if not self.calls:  # a burst: another mail lands while the first is being handled
+                await append(dovecot, mail(1))
+            return await Recorder.__call__(self, uid, raw, size, headers)
+
+    handler = Appending()
+    watch(dovecot, handler, options=WatchOptions(poll_interval=3600, idle_refresh=300))
+    await handler.wait_for(2, timeout=5)
+    assert len(handler.uids()) == 2
+
+
 async def test_dovecot_restart_is_survived_and_mail_delivered_meanwhile_caught_up(
         dovecot: DovecotServer, watch) -> None:  # type: ignore[no-untyped-def]
     handler = Recorder()
