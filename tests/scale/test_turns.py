@@ -51,6 +51,18 @@ class Rendezvous:
 
 @pytest.fixture
 async def two_pipelines(database_url: str) -> AsyncIterator[tuple[Pipeline, Pipeline]]:
+    async for pair in pipelines_on(database_url):
+        yield pair
+
+
+@pytest.fixture
+async def two_pipelines_on_postgresql(pg_database: str) -> AsyncIterator[tuple[Pipeline, Pipeline]]:
+    # SQLite is the single-process embedded store: one process, one asyncio lock, nothing to test.
+    async for pair in pipelines_on(pg_database):
+        yield pair
+
+
+async def pipelines_on(database_url: str) -> AsyncIterator[tuple[Pipeline, Pipeline]]:
     desk = load_desk()
     analyzer, knowledge = Analyzer(desk), Knowledge(desk, BusinessHours(desk))
     settings = Settings(database_url=database_url, secret_key="test")
@@ -97,10 +109,8 @@ async def test_a_retry_landing_on_another_process_at_the_same_time_is_stored_onc
 
 
 async def test_turns_of_one_conversation_on_two_processes_run_one_after_the_other(
-        two_pipelines: tuple[Pipeline, Pipeline], database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite is the single-process embedded store: one process, one asyncio lock")
-    a, b = two_pipelines
+        two_pipelines_on_postgresql: tuple[Pipeline, Pipeline]) -> None:
+    a, b = two_pipelines_on_postgresql
     # Two messages the bot does not understand: the second must see the first's count and hand the
     # conversation to a person. Run unserialised, both would read "nothing misunderstood yet".
     ids = [uuid.uuid4().hex for _ in range(CONVERSATIONS)]
