@@ -8,11 +8,8 @@ the server is down, exactly as the store writes it."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -25,54 +22,29 @@ from chatbot.db import utcnow
 from chatbot.leases import _turn_key
 from chatbot.messages import InboundMessage
 from chatbot.settings import Settings
-from tests.servers._common import free_port, wait_port
+from tests.servers.chatbot import ChatbotServe
 
 SECRET = "kill-test-secret-key-0123456789"
 QUESTION = "what email address can I write to for support?"
 
 
-class Server:
-    def __init__(self, settings: Settings, workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / "server.log"
-        self.env = {**os.environ, "CHATBOT_DATABASE_URL": settings.database_url, "CHATBOT_SECRET_KEY": SECRET,
-                    "CHATBOT_IDENTITY_SECRET": settings.identity_secret, "CHATBOT_TURN_RETRY_AFTER": "1",
-                    "CHATBOT_LOG_LEVEL": "INFO"}
-        self.workdir = workdir
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    async def start(self) -> None:
-        chatbot = Path(sys.executable).with_name("chatbot")
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(  # noqa: ASYNC220 — starting is instant; the wait is threaded
-                [str(chatbot), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, cwd=self.workdir, stdout=log, stderr=log)
-        if not await asyncio.to_thread(wait_port, self.port, True, 30):
-            raise AssertionError(f"chatbot serve did not start: {self.log.read_text()[-3000:]}")
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await asyncio.to_thread(self.proc.wait, 30)
-
-    def log_lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.log.read_text().splitlines() if line.startswith("{")]
+def server_env(settings: Settings) -> dict[str, str]:
+    return {**os.environ, "CHATBOT_DATABASE_URL": settings.database_url, "CHATBOT_SECRET_KEY": SECRET,
+            "CHATBOT_IDENTITY_SECRET": settings.identity_secret, "CHATBOT_TURN_RETRY_AFTER": "1",
+            "CHATBOT_LOG_LEVEL": "INFO"}
 
 
 @pytest.fixture
-async def serve(settings: Settings, sessions: Any, tmp_path: Path) -> AsyncIterator[Callable[[], Server]]:
-    made: list[Server] = []
+async def serve(settings: Settings, sessions: Any, tmp_path: Path) -> AsyncIterator[Callable[[], ChatbotServe]]:
+    made: list[ChatbotServe] = []
 
-    def make() -> Server:
-        made.append(Server(settings, tmp_path))
+    def make() -> ChatbotServe:
+        made.append(ChatbotServe(server_env(settings), tmp_path))
         return made[-1]
 
     yield make
-    for s in made:
-        if s.proc and s.proc.poll() is None:
-            s.proc.terminate()
-            await asyncio.to_thread(s.proc.wait, 30)
+    for server in made:
+        await server.stop()
 
 
 async def answered(v: Any) -> list[dict[str, Any]]:

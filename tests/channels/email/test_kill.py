@@ -9,11 +9,7 @@ to the relay was cut mid-way: that one is never resent (it may have gone) but su
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -31,7 +27,7 @@ from chatbot.models import OutboxMail, Ticket
 from chatbot.pending import PendingTurn
 from chatbot.settings import Settings
 from chatbot.steps import ACK
-from tests.servers._common import free_port, wait_port
+from tests.servers.chatbot import ChatbotServe
 from tests.servers.dovecot import DovecotServer
 from tests.servers.smtp import SmtpServer
 
@@ -39,22 +35,7 @@ SECRET = "email-kill-test-secret-0123456789"
 DELAYS = (0.0, 0.05, 0.15, 0.3, 0.6, 1.2)
 
 
-class MailServer:
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
-        self.port = free_port()
-        self.env, self.workdir = env, workdir
-        self.log = workdir / f"server-{self.port}.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    async def start(self) -> None:
-        chatbot = Path(sys.executable).with_name("chatbot")
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(  # noqa: ASYNC220 — starting is instant; the wait is threaded
-                [str(chatbot), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, cwd=self.workdir, stdout=log, stderr=log)
-        if not await asyncio.to_thread(wait_port, self.port, True, 30):
-            raise AssertionError(f"chatbot serve did not start: {self.log.read_text()[-3000:]}")
-
+class MailServer(ChatbotServe):
     async def reading_mailbox(self, timeout: float = 30.0) -> None:
         """Until this process holds the mailbox lease (a killed holder's lease must expire first)."""
         deadline = time.monotonic() + timeout
@@ -63,21 +44,6 @@ class MailServer:
                 return
             await asyncio.sleep(0.05)
         raise AssertionError(f"never took the mailbox: {self.log.read_text()[-3000:]}")
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await asyncio.to_thread(self.proc.wait, 30)
-
-    def log_lines(self) -> list[dict[str, Any]]:
-        lines = []
-        for line in self.log.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
-                try:
-                    lines.append(json.loads(line))
-                except json.JSONDecodeError:
-                    pass  # the line a SIGKILL cut in half
-        return lines
 
 
 @pytest.fixture
@@ -100,9 +66,7 @@ async def serve(settings: Settings, sessions: Any, dovecot: DovecotServer, smtp_
 
     yield make
     for server in made:
-        if server.proc and server.proc.poll() is None:
-            server.proc.terminate()
-            await asyncio.to_thread(server.proc.wait, 30)
+        await server.stop()
 
 
 # Two registered customers (tickets are opened for known customers only), in their languages.
