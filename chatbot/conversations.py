@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy import and_, bindparam, delete, exists, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from chatbot.db import utcnow
+from chatbot.leases import autocommit
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message
-from chatbot.pending import mark_pending
+from chatbot.pending import PendingTurn
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,25 @@ _LOCKED = (
 )
 
 
+# The hot path's inserts, as Core statements built once (the ORM's unit of work costs more than
+# the round trip for a row nobody reads back in the same session).
+_MESSAGES = Message.__table__
+_INSERT_MESSAGE = insert(_MESSAGES).values(
+    {c: bindparam(c) for c in ("conversation_id", "author", "kind", "text", "lang", "client_id", "created_at",
+                               "meta")}).returning(_MESSAGES.c.id)
+_INSERT_PENDING = insert(PendingTurn.__table__).values(
+    message_id=bindparam("message_id"), conversation_id=bindparam("conversation_id"), attempts=0,
+    next_attempt_at=bindparam("next_attempt_at"))
+_DELETE_PENDING = delete(PendingTurn.__table__).where(PendingTurn.__table__.c.message_id == bindparam("message_id"))
+_STORED = _INSERT_MESSAGE.cte("stored")
+_STORE_OWED = (  # PostgreSQL: the message and its pending row in one round trip
+    insert(PendingTurn.__table__)
+    .from_select(["message_id", "conversation_id", "attempts", "next_attempt_at"],
+                 select(_STORED.c.id, bindparam("conversation_id"), literal(0), bindparam("created_at")))
+    .returning(PendingTurn.__table__.c.message_id)
+)
+
+
 class ConversationStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -72,13 +92,18 @@ class ConversationStore:
                 conv_id, dup_id, dup_at, earlier = row
                 if dup_id is not None:
                     return Accepted(dup_id, conv_id, dup_at, False, duplicate=True)
-                msg = Message(conversation_id=conv_id, author="customer", kind="text", text=inbound.text,
-                              lang=None, client_id=inbound.client_id, created_at=inbound.received_at,
-                              meta={"subject": inbound.subject} if inbound.subject else {})
-                s.add(msg)
-                await s.flush()
-                mark_pending(s, msg)  # the turn is owed until its last commit (chatbot/recovery.py)
-            return Accepted(msg.id, conv_id, msg.created_at, is_first=not earlier)
+                # The message and its pending row (the turn is owed until its last commit, see
+                # chatbot/recovery.py): one statement on PostgreSQL, two on SQLite.
+                params = {"conversation_id": conv_id, "author": "customer", "kind": "text", "text": inbound.text,
+                          "lang": None, "client_id": inbound.client_id, "created_at": inbound.received_at,
+                          "meta": {"subject": inbound.subject} if inbound.subject else {}}
+                if s.get_bind().dialect.name == "postgresql":
+                    message_id = (await s.execute(_STORE_OWED, params)).scalar_one()
+                else:
+                    message_id = (await s.execute(_INSERT_MESSAGE, params)).scalar_one()
+                    await s.execute(_INSERT_PENDING, {"message_id": message_id, "conversation_id": conv_id,
+                                                      "next_attempt_at": inbound.received_at})
+            return Accepted(message_id, conv_id, inbound.received_at, is_first=not earlier)
 
     @staticmethod
     def _create(insert: Any, inbound: InboundMessage) -> Any:
@@ -108,10 +133,18 @@ class ConversationStore:
         ]
 
     @staticmethod
+    async def finish(session: AsyncSession, message_id: int) -> None:
+        """The turn's last statement, before its last commit: the message is no longer owed."""
+        if not await autocommit(session, "DELETE FROM pending_turns WHERE message_id = $1", message_id):
+            await session.execute(_DELETE_PENDING, {"message_id": message_id})
+
+    @staticmethod
     async def add_reply(session: AsyncSession, conversation_id: str, author: str, kind: str, text: str,
                         lang: str, ticket: dict[str, object] | None = None) -> OutboundMessage:
-        msg = Message(conversation_id=conversation_id, author=author, kind=kind, text=text, lang=lang,
-                      created_at=utcnow(), meta={"ticket": ticket} if ticket else {})
-        session.add(msg)
-        await session.flush()
-        return to_outbound(msg)
+        created_at = utcnow()
+        message_id = (await session.execute(_INSERT_MESSAGE, {
+            "conversation_id": conversation_id, "author": author, "kind": kind, "text": text, "lang": lang,
+            "client_id": None, "created_at": created_at, "meta": {"ticket": ticket} if ticket else {},
+        })).scalar_one()
+        return OutboundMessage(id=message_id, conversation_id=conversation_id, author=author, kind=kind, text=text,
+                               lang=lang or "en", created_at=created_at, ticket=ticket)

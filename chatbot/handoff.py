@@ -25,7 +25,6 @@ from chatbot.i18n import N_, gettext
 from chatbot.knowledge.phrasing import team_status, when
 from chatbot.pipeline import Step, Turn
 from chatbot.steps import HANDOFF
-from chatbot.tickets import open_ticket_for
 
 HANDOFF_SOON = N_("I am passing this conversation to a person from our support team, who will join here, "
                   "usually within {minutes} minutes right now. Our support engineers are available 24/7.")
@@ -86,7 +85,7 @@ class Handoff:
         now = turn.inbound.received_at
         # The conversation's open ticket, even when this message was not about it: its team and
         # priority matter to the queue and to what the visitor is told.
-        turn.ticket = turn.ticket or await open_ticket_for(turn.session, conv.id)
+        turn.ticket = turn.ticket or turn.open_ticket
         priority = turn.ticket.priority if turn.ticket is not None else "regular"
         turn.session.add(HandoffRow(conversation_id=conv.id, reason=reason, priority=priority,
                                     requested_at=now, due_at=self.due(now, turn)))

@@ -219,6 +219,7 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
         assert driver is not None
         await driver.execute("SELECT pg_advisory_lock($1)", key)
         async with sessions(bind=conn) as session:
+            session.info[_DRIVER] = driver
             yield session
         await conn.rollback()  # nothing left open by the session (a no-op after its last commit)
         await driver.execute("SELECT pg_advisory_unlock($1)", key)
@@ -228,6 +229,25 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
             await asyncio.shield(_discard(conn))
         else:
             await conn.close()
+
+
+_DRIVER = "turn_driver"
+
+
+async def autocommit(session: AsyncSession, sql: str, *args: Any) -> bool:
+    """Run one statement as its own transaction, in one round trip, if the turn's session holds
+    nothing unsaved and no open transaction (PostgreSQL only): BEGIN and COMMIT around a single
+    statement would be two round trips more. False if it did not run; the caller then runs it in
+    the session as usual."""
+    driver = session.info.get(_DRIVER)
+    # The driver, not the session, knows whether a transaction is open: SQLAlchemy's asyncpg adapter
+    # sends BEGIN only with the first statement of the session's (possibly empty) transaction.
+    if driver is None or driver.is_in_transaction() or session.new or session.deleted:
+        return False
+    if any(session.is_modified(obj) for obj in session.dirty):
+        return False
+    await driver.execute(sql, *args)
+    return True
 
 
 async def _discard(conn: Any) -> None:

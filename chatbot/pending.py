@@ -1,6 +1,6 @@
 """The mark of a turn still owed: one row per customer message whose turn has not finished.
 
-Written by `ConversationStore.accept` in the transaction that stores the message, deleted by the
+Written by `ConversationStore.accept` (chatbot/conversations.py) in the transaction that stores the message, deleted by the
 turn's own last commit (see chatbot/recovery.py, which finishes the turns whose row outlives them).
 Kept apart from recovery.py so the store can import it without importing the pipeline.
 """
@@ -9,11 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chatbot.db import Base, UTCDateTime
-from chatbot.models import Message
 
 
 class PendingTurn(Base):
@@ -25,8 +23,3 @@ class PendingTurn(Base):
     # attempts 0: when the message was stored; later: when the next try is due.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
-
-def mark_pending(session: AsyncSession, message: Message) -> None:
-    """In the accepting transaction (after its flush gave the message an id): this turn is owed."""
-    session.add(PendingTurn(message_id=message.id, conversation_id=message.conversation_id, attempts=0,
-                            next_attempt_at=message.created_at))

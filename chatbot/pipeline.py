@@ -54,7 +54,8 @@ class Turn:
     analysis: Analysis | None = None
     flow: FlowState = field(default_factory=FlowState)
     wants_ticket: bool = False
-    ticket: Ticket | None = None
+    open_ticket: Ticket | None = None  # the conversation's open ticket when the turn began
+    ticket: Ticket | None = None       # the ticket this turn is about (opened, or added to)
     ticket_opened: bool = False
     replies: list[OutboundMessage] = field(default_factory=list)
     outcome: str = "done"
@@ -101,7 +102,7 @@ class TurnObserver:
         return True
 
     async def finishing(self, turn: Turn) -> None:
-        """Inside the turn's transaction, just before its last commit."""
+        """Inside the turn's transaction, just before its last statement and commit."""
 
     def finished(self, turn: Turn) -> None: ...
 
@@ -164,6 +165,7 @@ class Pipeline:
                             break
                     for observer in self.observers:
                         await observer.finishing(turn)
+                    await self.store.finish(session, accepted.message_id)  # the turn is no longer owed
                     await session.commit()
                 except Exception as exc:
                     for observer in self.observers:

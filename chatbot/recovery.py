@@ -3,7 +3,7 @@
 A customer's message is stored (and acknowledged) before the bot thinks about it. If the process
 dies mid-turn, or the turn fails because the database went away for a moment, the message is safe
 but unanswered. So `accept` writes a `pending_turns` row in the same transaction as the message,
-and the turn deletes it in its own last commit: a row that outlives `retry_after` seconds marks a
+and the turn deletes it in its own last commit (`ConversationStore.finish`): a row that outlives `retry_after` seconds marks a
 turn that never finished. A background task (at start, then every few seconds) claims such rows
 with a conditional UPDATE — so two processes never both take one — and runs the turn again.
 
@@ -36,7 +36,8 @@ EmitterFactory = Callable[[str], Emit]  # conversation id -> how to show its rep
 
 
 class FinishedTurns(TurnObserver):
-    """Deletes the pending row inside the turn's last transaction: finished and unmarked at once."""
+    """Skips a resumed turn whose message was finished meanwhile (the pipeline deletes the pending
+    row in the turn's last transaction: finished and unmarked at once)."""
 
     async def starting(self, turn: Turn) -> bool:
         """A resumed turn runs only if its message is still unfinished once it holds the lock: the
@@ -45,9 +46,6 @@ class FinishedTurns(TurnObserver):
             return True
         row = await turn.session.get(PendingTurn, turn.accepted.message_id)
         return row is not None
-
-    async def finishing(self, turn: Turn) -> None:
-        await turn.session.execute(delete(PendingTurn).where(PendingTurn.message_id == turn.accepted.message_id))
 
 
 class Recovery:

@@ -7,15 +7,18 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
+
 from chatbot.desk import Desk, Route
 from chatbot.flows.engine import FlowState, ParseContext, fill, mark_asked, next_questions
 from chatbot.flows.incident import FLOWS, INCIDENT, INCIDENT_INTENTS
 from chatbot.i18n import N_, current_language, gettext
 from chatbot.identity import identify
-from chatbot.models import Conversation, Customer
+from chatbot.models import Conversation, Customer, Ticket
 from chatbot.pipeline import EndTurn, Step, Turn
 from chatbot.sla import record_ack
-from chatbot.tickets import open_ticket, open_ticket_for, raise_priority, update_details, wire
+from chatbot.tickets import OPEN_STATUSES, open_ticket, raise_priority, update_details, wire
 from chatbot.understanding import Analysis, Analyzer
 
 ACK = N_("Thank you, your message has reached INTROSERV support. You will get a first response within 10 minutes, at any hour.")
@@ -47,6 +50,16 @@ Answerer = Callable[[str, str, datetime, str], str]
 HandOff = Callable[[Turn, str], Awaitable[None]]
 
 
+_OPEN = aliased(Ticket)
+_WITH_OPEN_TICKET = (
+    select(Conversation, Ticket)
+    .outerjoin(Ticket, Ticket.id == select(func.max(_OPEN.id)).where(
+        _OPEN.conversation_id == Conversation.id, _OPEN.status.in_(OPEN_STATUSES))
+        .correlate(Conversation).scalar_subquery())
+    .where(Conversation.id == bindparam("conversation_id"))
+)
+
+
 def slots_of(analysis: Analysis) -> dict[str, Any]:
     s = analysis.slots
     return {"ip": s.ip, "order": s.order, "service": s.service,
@@ -55,7 +68,9 @@ def slots_of(analysis: Analysis) -> dict[str, Any]:
 
 def load_conversation() -> Step:
     async def step(turn: Turn) -> None:
-        conv = await turn.session.get(Conversation, turn.accepted.conversation_id)
+        # The conversation and its open ticket in one statement: most turns need to know the ticket.
+        row = (await turn.session.execute(_WITH_OPEN_TICKET, {"conversation_id": turn.accepted.conversation_id})).one()
+        conv, turn.open_ticket = row
         assert conv is not None, "accept stored the conversation"
         turn.conversation = conv
         turn.flow = FlowState.load(conv.state or {})
@@ -150,7 +165,7 @@ def converse(desk: Desk, answer: Answerer, hand_off: HandOff | None = None) -> S
         elif a.intent.startswith("faq."):
             await turn.say_text(answer(a.intent, turn.lang, turn.inbound.received_at, a.text))
         elif desk.route(a.intent).team is not None and a.understood:
-            turn.ticket = await open_ticket_for(turn.session, turn.conv.id)
+            turn.ticket = turn.open_ticket
             if turn.ticket is None:
                 turn.wants_ticket = True
                 if a.intent in INCIDENT_INTENTS and not turn.flow.flow:
@@ -186,7 +201,7 @@ def route(desk: Desk, expectations: Expectations) -> Step:
             return
         if not details:
             return
-        turn.ticket = turn.ticket or await open_ticket_for(turn.session, turn.conv.id)
+        turn.ticket = turn.ticket or turn.open_ticket
         if turn.ticket is not None and await update_details(turn.session, turn.ticket, details, "customer"):
             if not turn.flow.flow:  # inside a flow, the next question or its completion says it
                 await turn.say(DETAILS_ADDED, number=turn.ticket.number)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chatbot.identity import identify
 from chatbot.pipeline import Step, Turn
-from chatbot.tickets import open_ticket_for, set_status
+from chatbot.tickets import set_status
 
 
 def customer_answered(identity_secret: str, trusted_authserv_id: str | None = None) -> Step:
@@ -16,7 +16,7 @@ def customer_answered(identity_secret: str, trusted_authserv_id: str | None = No
     (the verify-identity step comes after the agent-holds step, which ends the turn)."""
 
     async def step(turn: Turn) -> None:
-        ticket = await open_ticket_for(turn.session, turn.conv.id)
+        ticket = turn.open_ticket
         if ticket is None or ticket.status != "waiting":
             return
         customer, verified = turn.customer, turn.verified

@@ -10,7 +10,6 @@ from chatbot.channels.email.outgoing import answer
 from chatbot.mail_store import InboundMail
 from chatbot.models import OutboxMail
 from chatbot.pipeline import Turn, TurnObserver
-from chatbot.tickets import open_ticket_for
 
 
 def mail_id_of(client_id: str | None) -> int | None:
@@ -39,7 +38,7 @@ class EmailReplies(TurnObserver):
         texts = [r.text for r in turn.replies if r.author == "bot" and not (ack_gone and r.kind == "ack")]
         if not texts:
             return
-        ticket = turn.ticket or await open_ticket_for(turn.session, turn.conv.id)
+        ticket = turn.ticket or turn.open_ticket
         await answer(turn.session, self.config, row, texts=texts, lang=turn.lang, conversation_id=turn.conv.id,
                      ticket_id=ticket.id if ticket else None, ticket_number=ticket.number if ticket else None)
         row.thread = {**(row.thread or {}), "answered": True}  # a new dict: JSON columns track assignment
