@@ -1,12 +1,12 @@
 """Conversations and their messages in the database."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, insert, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import and_, bindparam, delete, exists, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -37,14 +37,14 @@ def to_outbound(m: Message) -> OutboundMessage:
 
 
 _DUP = aliased(Message)
-# Built once: constructing this statement costs more CPU than running it. A NULL client_id never
-# matches, so a message without one is never a duplicate.
+# SQLite's accept (PostgreSQL's is a stored function). Built once: constructing this statement
+# costs more CPU than running it. A NULL client_id never matches, so a message without one is never
+# a duplicate.
 _LOCKED = (
     select(Conversation.id, _DUP.id, _DUP.created_at,
            exists().where(Message.conversation_id == Conversation.id, Message.author == "customer"))
     .outerjoin(_DUP, and_(_DUP.conversation_id == Conversation.id, _DUP.client_id == bindparam("client_id")))
     .where(Conversation.id == bindparam("conversation_id"))
-    .with_for_update(key_share=True, of=Conversation)
 )
 
 
@@ -58,13 +58,7 @@ _INSERT_PENDING = insert(PendingTurn.__table__).values(
     message_id=bindparam("message_id"), conversation_id=bindparam("conversation_id"), attempts=0,
     next_attempt_at=bindparam("next_attempt_at"))
 _DELETE_PENDING = delete(PendingTurn.__table__).where(PendingTurn.__table__.c.message_id == bindparam("message_id"))
-_STORED = _INSERT_MESSAGE.cte("stored")
-_STORE_OWED = (  # PostgreSQL: the message and its pending row in one round trip
-    insert(PendingTurn.__table__)
-    .from_select(["message_id", "conversation_id", "attempts", "next_attempt_at"],
-                 select(_STORED.c.id, bindparam("conversation_id"), literal(0), bindparam("created_at")))
-    .returning(PendingTurn.__table__.c.message_id)
-)
+_ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"
 
 
 class ConversationStore:
@@ -72,50 +66,45 @@ class ConversationStore:
         self.sessions = sessions
 
     async def accept(self, inbound: InboundMessage) -> Accepted:
-        """Store the customer's message in one transaction (creating the conversation if new)."""
+        """Store the customer's message in one transaction (creating the conversation if new), with
+        its pending row: the turn is owed until its last commit (chatbot/recovery.py)."""
+        meta = {"subject": inbound.subject} if inbound.subject else {}
+        engine = self.sessions.kw["bind"]
+        if engine.dialect.name == "postgresql":
+            # One round trip: the stored function of migrations/versions/0009_accept_function.py.
+            async with engine.connect() as conn:
+                driver = (await conn.get_raw_connection()).driver_connection
+                message_id, created_at, is_first, duplicate = await driver.fetchrow(
+                    _ACCEPT_MESSAGE, inbound.conversation_id, inbound.channel, inbound.sender.address,
+                    inbound.text, inbound.client_id, inbound.received_at, json.dumps(meta))
+            return Accepted(message_id, inbound.conversation_id, created_at, is_first, duplicate)
         async with self.sessions() as s:
             async with s.begin():
-                # Several processes may take the first message of one conversation at once: the
-                # insert does nothing when the row exists, and the row lock then orders this
-                # conversation's accepts, so the duplicate check and the first-message test hold.
-                # PostgreSQL: lock, duplicate and first-message test in one statement; the insert
-                # only for a new conversation. SQLite: the insert first, so that the transaction
-                # holds the write lock from its start (a read turned write can fail under WAL).
-                if s.get_bind().dialect.name == "postgresql":
-                    row = (await s.execute(self._locked(inbound))).first()
-                    if row is None:
-                        await s.execute(self._create(pg_insert, inbound))
-                        row = (await s.execute(self._locked(inbound))).one()
-                else:
-                    await s.execute(self._create(sqlite_insert, inbound))
-                    row = (await s.execute(self._locked(inbound))).one()
-                conv_id, dup_id, dup_at, earlier = row
+                # The same steps as that function. The insert first, so that the transaction holds
+                # SQLite's write lock from its start (a read turned write can fail under WAL).
+                await s.execute(self._create(inbound))
+                conv_id, dup_id, dup_at, earlier = (await s.execute(self._locked(inbound))).one()
                 if dup_id is not None:
                     return Accepted(dup_id, conv_id, dup_at, False, duplicate=True)
-                # The message and its pending row (the turn is owed until its last commit, see
-                # chatbot/recovery.py): one statement on PostgreSQL, two on SQLite.
-                params = {"conversation_id": conv_id, "author": "customer", "kind": "text", "text": inbound.text,
-                          "lang": None, "client_id": inbound.client_id, "created_at": inbound.received_at,
-                          "meta": {"subject": inbound.subject} if inbound.subject else {}}
-                if s.get_bind().dialect.name == "postgresql":
-                    message_id = (await s.execute(_STORE_OWED, params)).scalar_one()
-                else:
-                    message_id = (await s.execute(_INSERT_MESSAGE, params)).scalar_one()
-                    await s.execute(_INSERT_PENDING, {"message_id": message_id, "conversation_id": conv_id,
-                                                      "next_attempt_at": inbound.received_at})
+                message_id = (await s.execute(_INSERT_MESSAGE, {
+                    "conversation_id": conv_id, "author": "customer", "kind": "text", "text": inbound.text,
+                    "lang": None, "client_id": inbound.client_id, "created_at": inbound.received_at,
+                    "meta": meta})).scalar_one()
+                await s.execute(_INSERT_PENDING, {"message_id": message_id, "conversation_id": conv_id,
+                                                  "next_attempt_at": inbound.received_at})
             return Accepted(message_id, conv_id, inbound.received_at, is_first=not earlier)
 
     @staticmethod
-    def _create(insert: Any, inbound: InboundMessage) -> Any:
-        return insert(Conversation).values(
+    def _create(inbound: InboundMessage) -> Any:
+        return sqlite_insert(Conversation).values(
             id=inbound.conversation_id, channel=inbound.channel, contact=inbound.sender.address,
             state={}, verified=False, status="bot", created_at=utcnow(), updated_at=utcnow(),
         ).on_conflict_do_nothing(index_elements=[Conversation.id])
 
     @staticmethod
     def _locked(inbound: InboundMessage) -> Any:
-        """The conversation row, locked (PostgreSQL), with the message this client_id already
-        stored, if any, and whether the customer has written before."""
+        """The conversation, the message this client_id already stored, if any, and whether the
+        customer has written before."""
         return _LOCKED.params(conversation_id=inbound.conversation_id, client_id=inbound.client_id)
 
     async def exists(self, conversation_id: str) -> bool:

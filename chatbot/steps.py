@@ -85,7 +85,7 @@ def detect_language(analyzer: Analyzer) -> Step:
         hints = replace(turn.inbound.hints, conversation_lang=turn.conv.lang)
         turn.lang, turn.lang_supported = analyzer.detect_language(turn.inbound.text, hints)
         current_language.set(turn.lang)
-        if turn.lang_supported:
+        if turn.lang_supported and turn.conv.lang != turn.lang:  # untouched, the row is not flushed
             turn.conv.lang = turn.lang
     return step
 
@@ -151,7 +151,8 @@ def converse(desk: Desk, answer: Answerer, hand_off: HandOff | None = None) -> S
                 filled = True
         state = turn.conv.state or {}
         misunderstood = 0 if (a.understood or filled) else int(state.get("misunderstood", 0)) + 1
-        turn.conv.state = {**state, "misunderstood": misunderstood}
+        if state.get("misunderstood") != misunderstood:
+            turn.conv.state = {**state, "misunderstood": misunderstood}
         if a.intent == "greeting" and not filled:
             await turn.say(GREETING)
         elif a.intent == "thanks" and not filled:
@@ -228,5 +229,8 @@ def ask_missing() -> Step:
 
 def save_state() -> Step:
     async def step(turn: Turn) -> None:
-        turn.conv.state = {**(turn.conv.state or {}), **turn.flow.dump()}
+        state = turn.conv.state or {}
+        saved = {**state, **turn.flow.dump()}
+        if saved != state:
+            turn.conv.state = saved
     return step

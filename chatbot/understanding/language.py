@@ -12,6 +12,7 @@ Three kinds of evidence are added up per language, as log-scale scores:
 from __future__ import annotations
 
 import math
+import operator
 import re
 import threading
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import langdetect
 from langdetect.detector_factory import DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.detector import Detector
+from langdetect.utils.ngram import NGram
+from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
 
 from .language_words import LETTERS_BY_LANG, WORDS_BY_LANG
 from .normalize import fold, words
@@ -47,22 +50,39 @@ class LanguageHints:
     content_language: str | None = None     # email Content-Language header
 
 
-_factory_lock = threading.Lock()
-_factory: DetectorFactory | None = None
+_ALPHA = 0.5          # langdetect's smoothing (Detector.ALPHA_DEFAULT) ...
+_BASE_FREQ = 10000    # ... per n-gram, added to its probability as alpha / BASE_FREQ
+_MAX_NGRAMS = 1000    # 600 characters give ~1500; the first 1000 decide as well
+_CONVERGED_LOG_ODDS = math.log(0.99999 / 0.00001)  # where a langdetect trial stops (CONV_THRESHOLD) ...
+_MAX_DRAWS = 1000     # ... or after this many draws (ITERATION_LIMIT)
 
 
-def _detector_factory() -> DetectorFactory:
-    """langdetect profiles, loaded once per process (loading takes ~0.1 s); immutable afterwards."""
-    global _factory
-    with _factory_lock:
-        if _factory is None:
-            profiles = Path(langdetect.__file__).with_name("profiles")
+@dataclass(frozen=True)
+class _Profiles:
+    langs: tuple[str, ...]                    # SUPPORTED + _NEIGHBOURS, in the table's order
+    log_probs: dict[str, tuple[float, ...]]   # n-gram -> per language log(alpha / BASE_FREQ + p)
+
+
+_profiles_lock = threading.Lock()
+_profiles_cache: _Profiles | None = None
+
+
+def _profiles() -> _Profiles:
+    """langdetect's profiles turned into a log-probability table, once per process (~0.15 s);
+    immutable afterwards."""
+    global _profiles_cache
+    with _profiles_lock:
+        if _profiles_cache is None:
+            directory = Path(langdetect.__file__).with_name("profiles")
             factory = DetectorFactory()
             factory.load_json_profile(
-                [(profiles / lang).read_text(encoding="utf-8") for lang in SUPPORTED + _NEIGHBOURS])
-            factory.set_seed(0)
-            _factory = factory
-        return _factory
+                [(directory / lang).read_text(encoding="utf-8") for lang in SUPPORTED + _NEIGHBOURS])
+            weight = _ALPHA / _BASE_FREQ
+            floor = math.log(weight)  # one shared float for the many n-grams a language never has
+            table = {gram: tuple(math.log(weight + p) if p > 0.0 else floor for p in probs)
+                     for gram, probs in factory.word_lang_prob_map.items()}
+            _profiles_cache = _Profiles(tuple(factory.get_lang_list()), table)
+        return _profiles_cache
 
 
 @lru_cache(maxsize=1)
@@ -75,13 +95,94 @@ def _word_weights() -> dict[str, dict[str, float]]:
     return {w: {lang: 1.0 / len(langs) for lang in langs} for w, langs in owners.items()}
 
 
-def _langdetect_probs(text: str) -> dict[str, float]:
-    detector = _detector_factory().create()
-    detector.append(text[:_LD_CHARS])
-    try:
-        return {p.lang: p.prob for p in detector.get_probabilities()}
-    except LangDetectException:  # no letters at all
+_char_cache: dict[str, str] = {}
+
+
+def _normal_char(ch: str) -> str:
+    """langdetect's per-character normalisation (NGram.normalize), memoised: it is a pure function
+    of the character, and the slowest part of langdetect's n-gram extraction."""
+    norm = _char_cache.get(ch)
+    if norm is None:
+        norm = NGram.normalize(ch)
+        if len(_char_cache) < 10000:  # bounded: a text may bring any of Unicode's characters
+            _char_cache[ch] = norm
+    return norm
+
+
+def _is_langdetect_non_latin(ch: str) -> bool:
+    return ch >= "\u0300" and unicode_block(ch) != UNICODE_LATIN_EXTENDED_ADDITIONAL
+
+
+def _ngrams(text: str, table: dict[str, tuple[float, ...]]) -> list[str]:
+    """The text's 1- to 3-grams that the profiles know, extracted as langdetect's Detector does
+    (append, cleaning_text, _extract_ngrams), without its per-character overhead."""
+    text = Detector.URL_RE.sub(" ", text)
+    text = Detector.MAIL_RE.sub(" ", text)
+    text = NGram.normalize_vi(text)
+    latin = sum(1 for ch in text if "A" <= ch <= "z")
+    if latin * 2 < sum(1 for ch in text if _is_langdetect_non_latin(ch)):
+        text = "".join(ch for ch in text if ch < "A" or "z" < ch)
+    found: list[str] = []
+    grams, capital = " ", False  # NGram's buffer and its capitalword flag
+    for ch in text:
+        ch = _normal_char(ch)
+        last = grams[-1]
+        if last == " ":
+            grams, capital = " ", False
+            if ch == " ":
+                continue
+        elif len(grams) >= 3:
+            grams = grams[1:]
+        grams += ch
+        capital = ch.isupper() and last.isupper()
+        if capital:  # an acronym or a shouted word says nothing about the language
+            continue
+        if ch != " " and ch in table:
+            found.append(ch)
+        if len(grams) >= 2:
+            if grams[-2:] in table:
+                found.append(grams[-2:])
+            if len(grams) == 3 and grams in table:
+                found.append(grams)
+    return found
+
+
+def _ngram_probs(text: str) -> dict[str, float]:
+    """Naive Bayes over langdetect's profiles, in one deterministic pass, with langdetect's confidence.
+
+    Every n-gram's smoothed log-probability is summed per language; the leader is the language
+    langdetect's Detector would favour. Its random sampling (7 trials, each drawing n-grams until one
+    language has 0.99999 of the mass, or 1000 draws) is much less sure than the exact sum, which
+    counts the overlapping 1-, 2- and 3-grams as independent evidence. A trial is a random walk of
+    the log-ratio of two languages, so the chance that another language beats the leader is
+    sigmoid(2 * mean * log(1e5) / variance) of the per-n-gram log-ratios (gambler's ruin), or
+    exp(1000 * mean) when the walk would not get there in 1000 draws: that is what is returned,
+    normalised, instead of langdetect's sampled estimate of it.
+    """
+    profiles = _profiles()
+    table = profiles.log_probs
+    found = _ngrams(text[:_LD_CHARS], table)[:_MAX_NGRAMS]
+    if not found:  # no letters at all
         return {}
+    n = len(found)
+    columns = list(zip(*(table[gram] for gram in found)))  # per language, its n-grams' log-probabilities
+    sums = [sum(column) for column in columns]
+    best = max(range(len(sums)), key=sums.__getitem__)
+    lead = columns[best]
+    lead_squares = sum(map(operator.mul, lead, lead))
+    log_odds = []
+    for lang_sum, column in zip(sums, columns):
+        mean = (lang_sum - sums[best]) / n  # of the log-ratio to the leader, per n-gram (<= 0)
+        if mean >= 0.0:  # the leader, or as likely
+            log_odds.append(0.0)
+            continue
+        variance = (sum(map(operator.mul, column, column)) - 2.0 * sum(map(operator.mul, column, lead))
+                    + lead_squares) / n - mean * mean
+        ruin = 2.0 * _CONVERGED_LOG_ODDS * mean / variance if variance > 1e-12 else -math.inf
+        log_odds.append(max(ruin, _MAX_DRAWS * mean))
+    odds = [math.exp(x) for x in log_odds]
+    total = sum(odds)
+    return {lang: o / total for lang, o in zip(profiles.langs, odds)}
 
 
 _NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
@@ -128,7 +229,7 @@ def detect_language(text: str, hints: LanguageHints = LanguageHints()) -> tuple[
         evidence += min(n, 3)
 
     if latin >= 3 and not _words_decide(scores, evidence, len(toks)):
-        probs = _langdetect_probs(text)
+        probs = _ngram_probs(text)
         weight = _LD_WEIGHT * min(1.0, latin / _LD_FULL_LENGTH)
         for lang in SUPPORTED:
             scores[lang] += weight * math.log(max(probs.get(lang, 0.0), 1e-3))
@@ -157,7 +258,7 @@ def warm_up() -> None:
     """Load the profiles (and train the intent n-gram model) now, at start-up, rather than on the
     first customer's message."""
     from . import ngram
-    _detector_factory()
+    _profiles()
     _word_weights()
     ngram.model()
 
