@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from chatbot.db import utcnow
-from chatbot.leases import autocommit
+from chatbot.leases import autocommit, turn_driver
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message
 from chatbot.pending import PendingTurn
@@ -58,6 +58,8 @@ _INSERT_PENDING = insert(PendingTurn.__table__).values(
     message_id=bindparam("message_id"), conversation_id=bindparam("conversation_id"), attempts=0,
     next_attempt_at=bindparam("next_attempt_at"))
 _DELETE_PENDING = delete(PendingTurn.__table__).where(PendingTurn.__table__.c.message_id == bindparam("message_id"))
+_INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lang, client_id, created_at, meta) "
+                 "VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::json) RETURNING id")
 _ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"
 
 
@@ -130,10 +132,16 @@ class ConversationStore:
     @staticmethod
     async def add_reply(session: AsyncSession, conversation_id: str, author: str, kind: str, text: str,
                         lang: str, ticket: dict[str, object] | None = None) -> OutboundMessage:
-        created_at = utcnow()
-        message_id = (await session.execute(_INSERT_MESSAGE, {
-            "conversation_id": conversation_id, "author": author, "kind": kind, "text": text, "lang": lang,
-            "client_id": None, "created_at": created_at, "meta": {"ticket": ticket} if ticket else {},
-        })).scalar_one()
+        created_at, meta = utcnow(), {"ticket": ticket} if ticket else {}
+        driver = turn_driver(session)
+        if driver is not None:
+            # PostgreSQL: on the turn's own connection, in the session's transaction if one is open.
+            await session.flush()  # what the turn changed goes first, as autoflush would do it
+            message_id = await driver.fetchval(_INSERT_REPLY, conversation_id, author, kind, text, lang, created_at,
+                                               json.dumps(meta))
+        else:
+            message_id = (await session.execute(_INSERT_MESSAGE, {
+                "conversation_id": conversation_id, "author": author, "kind": kind, "text": text, "lang": lang,
+                "client_id": None, "created_at": created_at, "meta": meta})).scalar_one()
         return OutboundMessage(id=message_id, conversation_id=conversation_id, author=author, kind=kind, text=text,
                                lang=lang or "en", created_at=created_at, ticket=ticket)
