@@ -1,10 +1,11 @@
 """Which of the five languages a customer writes in.
 
 Three kinds of evidence are added up per language, as log-scale scores:
-- langdetect's character n-gram probabilities, over a restricted profile set (the five languages
-  plus their close neighbours, the latter only to notice an unsupported language), deterministic
-  (fixed seed) and loaded once per process; weighted by text length because n-grams say little
-  about "ok" or "hola";
+- character n-gram probabilities from langdetect's profiles, over a restricted profile set (the
+  five languages plus their close neighbours, the latter only to notice an unsupported language),
+  loaded once per process. Not langdetect's random sampling: one deterministic naive-Bayes pass
+  over the text's n-grams, with the confidence langdetect's sampling would have (_ngram_probs);
+  weighted by text length because n-grams say little about "ok" or "hola";
 - words and letters only some of the five use (language_words.py), which carry short lines;
 - the hints a deployment has: the conversation's established language (so one ambiguous word does
   not flip it), the widget locale, Content-Language, Accept-Language.
@@ -12,8 +13,8 @@ Three kinds of evidence are added up per language, as log-scale scores:
 from __future__ import annotations
 
 import math
-import operator
 import re
+import struct
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,6 @@ import langdetect
 from langdetect.detector_factory import DetectorFactory
 from langdetect.detector import Detector
 from langdetect.utils.ngram import NGram
-from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
 
 from .language_words import LETTERS_BY_LANG, WORDS_BY_LANG
 from .normalize import fold, words
@@ -33,13 +33,13 @@ FALLBACK = "en"
 # Latin-script neighbours: loaded only so that an Italian or Dutch message is not forced into one of
 # the five. Non-Latin scripts are recognised from their letters alone.
 _NEIGHBOURS = ("it", "pt", "nl", "ca", "ro", "cs", "sk", "sv", "da", "no", "tr", "hu", "fi", "hr", "sl")
-_LD_CHARS = 600  # langdetect cost grows with length; 600 characters decide any language
+_LD_CHARS = 600  # the n-gram cost grows with length; 600 characters decide any language
 
 _HINT_WEIGHTS = {"conversation_lang": 2.0, "widget_locale": 1.2, "content_language": 1.2, "accept_language": 0.8}
 _WORD_WEIGHT = 2.2        # one word only this language uses
 _LETTER_WEIGHT = 1.2      # one letter only this language uses (at most 3 counted)
 _LD_WEIGHT = 1.0          # per unit of log-probability, at full length
-_LD_FULL_LENGTH = 40      # letters from which langdetect gets its full weight
+_LD_FULL_LENGTH = 40      # letters from which the n-grams get their full weight
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,46 @@ class LanguageHints:
 
 _ALPHA = 0.5          # langdetect's smoothing (Detector.ALPHA_DEFAULT) ...
 _BASE_FREQ = 10000    # ... per n-gram, added to its probability as alpha / BASE_FREQ
-_MAX_NGRAMS = 1000    # 600 characters give ~1500; the first 1000 decide as well
 _CONVERGED_LOG_ODDS = math.log(0.99999 / 0.00001)  # where a langdetect trial stops (CONV_THRESHOLD) ...
 _MAX_DRAWS = 1000     # ... or after this many draws (ITERATION_LIMIT)
+# Per-language numbers are packed into one integer, a lane of 64 bits per language, so that
+# adding two integers adds 20 numbers at once (pure Python has no vectors; this is 20 times cheaper
+# than a loop over languages). -log-probabilities (0 to 9.9) are kept as fixed point, to 1/_SCALE
+# (< 2**20): a lane holds at most a sum of products of two of them over the ~1800 n-grams of
+# _LD_CHARS characters (< 2**51), so lanes never overflow into each other.
+_SCALE = 1 << 16
+_LANE_FORMAT = struct.Struct(f"<{len(SUPPORTED + _NEIGHBOURS)}Q")  # 64-bit lanes, the first language lowest
+
+
+def _pack(lanes: list[int]) -> int:
+    return int.from_bytes(_LANE_FORMAT.pack(*lanes), "little")
+
+
+def _lanes(value: int) -> tuple[int, ...]:
+    return _LANE_FORMAT.unpack(value.to_bytes(_LANE_FORMAT.size, "little"))
+
+
+class _PackedCosts(dict[str, int]):
+    """n-gram -> per language (packed) round(-log(alpha / BASE_FREQ + p) * _SCALE), or its square;
+    filled as n-grams come (packing all 15,000 at start-up would take ~0.3 s)."""
+
+    def __init__(self, probs: dict[str, list[float]], power: int) -> None:
+        super().__init__()
+        self._probs, self._power = probs, power
+
+    def __missing__(self, gram: str) -> int:
+        weight = _ALPHA / _BASE_FREQ
+        costs = [max(0, round(-math.log(weight + p) * _SCALE)) ** self._power for p in self._probs[gram]]
+        value = self[gram] = _pack(costs)
+        return value
 
 
 @dataclass(frozen=True)
 class _Profiles:
-    langs: tuple[str, ...]                    # SUPPORTED + _NEIGHBOURS, in the table's order
-    log_probs: dict[str, tuple[float, ...]]   # n-gram -> per language log(alpha / BASE_FREQ + p)
+    langs: tuple[str, ...]          # SUPPORTED + _NEIGHBOURS, in the lanes' order
+    probs: dict[str, list[float]]   # langdetect's: n-gram -> probability per language
+    packed: _PackedCosts            # n-gram -> costs
+    squares: _PackedCosts           # n-gram -> squared costs
 
 
 _profiles_lock = threading.Lock()
@@ -68,8 +99,7 @@ _profiles_cache: _Profiles | None = None
 
 
 def _profiles() -> _Profiles:
-    """langdetect's profiles turned into a log-probability table, once per process (~0.15 s);
-    immutable afterwards."""
+    """langdetect's profiles, loaded once per process (~0.1 s); only the packed costs grow afterwards."""
     global _profiles_cache
     with _profiles_lock:
         if _profiles_cache is None:
@@ -77,11 +107,9 @@ def _profiles() -> _Profiles:
             factory = DetectorFactory()
             factory.load_json_profile(
                 [(directory / lang).read_text(encoding="utf-8") for lang in SUPPORTED + _NEIGHBOURS])
-            weight = _ALPHA / _BASE_FREQ
-            floor = math.log(weight)  # one shared float for the many n-grams a language never has
-            table = {gram: tuple(math.log(weight + p) if p > 0.0 else floor for p in probs)
-                     for gram, probs in factory.word_lang_prob_map.items()}
-            _profiles_cache = _Profiles(tuple(factory.get_lang_list()), table)
+            probs = factory.word_lang_prob_map
+            _profiles_cache = _Profiles(tuple(factory.get_lang_list()), probs,
+                                        _PackedCosts(probs, 1), _PackedCosts(probs, 2))
         return _profiles_cache
 
 
@@ -95,94 +123,112 @@ def _word_weights() -> dict[str, dict[str, float]]:
     return {w: {lang: 1.0 / len(langs) for lang in langs} for w, langs in owners.items()}
 
 
-_char_cache: dict[str, str] = {}
+class _NormalChars(dict[int, str]):
+    """langdetect's per-character normalisation (NGram.normalize) as a str.translate table, filled
+    as characters come: it is a pure function of the character, and the slowest part of langdetect's
+    n-gram extraction."""
+
+    def __missing__(self, code: int) -> str:
+        norm = NGram.normalize(chr(code))
+        if len(self) < 10000:  # bounded: a text may bring any of Unicode's characters
+            self[code] = norm
+        return norm
 
 
-def _normal_char(ch: str) -> str:
-    """langdetect's per-character normalisation (NGram.normalize), memoised: it is a pure function
-    of the character, and the slowest part of langdetect's n-gram extraction."""
-    norm = _char_cache.get(ch)
-    if norm is None:
-        norm = NGram.normalize(ch)
-        if len(_char_cache) < 10000:  # bounded: a text may bring any of Unicode's characters
-            _char_cache[ch] = norm
-    return norm
+_normal_chars = _NormalChars()
+_LD_LATIN = re.compile(r"[A-z]")  # langdetect's test, 'A' <= ch <= 'z' (so [ \ ] ^ _ ` too)
+# >= U+0300: langdetect means to spare Latin Extended Additional, but compares a block number to a name
+_LD_NON_LATIN = re.compile(r"[^\x00-\u02ff]")
 
 
-def _is_langdetect_non_latin(ch: str) -> bool:
-    return ch >= "\u0300" and unicode_block(ch) != UNICODE_LATIN_EXTENDED_ADDITIONAL
-
-
-def _ngrams(text: str, table: dict[str, tuple[float, ...]]) -> list[str]:
-    """The text's 1- to 3-grams that the profiles know, extracted as langdetect's Detector does
-    (append, cleaning_text, _extract_ngrams), without its per-character overhead."""
+def _words(text: str) -> list[str]:
+    """The text as langdetect's Detector sees it (append, cleaning_text, NGram.normalize), cut into
+    words, each with the space before it and, when one follows, the space after it: langdetect's
+    n-grams never cross a space."""
     text = Detector.URL_RE.sub(" ", text)
     text = Detector.MAIL_RE.sub(" ", text)
     text = NGram.normalize_vi(text)
-    latin = sum(1 for ch in text if "A" <= ch <= "z")
-    if latin * 2 < sum(1 for ch in text if _is_langdetect_non_latin(ch)):
-        text = "".join(ch for ch in text if ch < "A" or "z" < ch)
-    found: list[str] = []
-    grams, capital = " ", False  # NGram's buffer and its capitalword flag
-    for ch in text:
-        ch = _normal_char(ch)
-        last = grams[-1]
-        if last == " ":
-            grams, capital = " ", False
-            if ch == " ":
-                continue
-        elif len(grams) >= 3:
-            grams = grams[1:]
-        grams += ch
-        capital = ch.isupper() and last.isupper()
-        if capital:  # an acronym or a shouted word says nothing about the language
+    if len(_LD_LATIN.findall(text)) * 2 < len(_LD_NON_LATIN.findall(text)):
+        text = _LD_LATIN.sub("", text)
+    parts = text.translate(_normal_chars).split(" ")
+    last = len(parts) - 1
+    return [f" {part} " if i < last else f" {part}" for i, part in enumerate(parts) if part]
+
+
+def _word_ngrams(word: str) -> list[str]:
+    """The 1- to 3-grams of one of _words that the profiles know, as langdetect's _extract_ngrams
+    takes them: none ends on a capital that follows another (acronyms and shouted words say nothing
+    about the language)."""
+    known = _profiles().probs
+    found = []
+    for i in range(1, len(word)):
+        ch = word[i]
+        if ch.isupper() and word[i - 1].isupper():
             continue
-        if ch != " " and ch in table:
+        if ch != " " and ch in known:
             found.append(ch)
-        if len(grams) >= 2:
-            if grams[-2:] in table:
-                found.append(grams[-2:])
-            if len(grams) == 3 and grams in table:
-                found.append(grams)
+        if word[i - 1:i + 1] in known:
+            found.append(word[i - 1:i + 1])
+        if i >= 2 and word[i - 2:i + 1] in known:
+            found.append(word[i - 2:i + 1])
     return found
+
+
+@lru_cache(maxsize=16384)  # words recur from message to message: ~0.5 kB each
+def _word_sums(word: str) -> tuple[int, int, int, tuple[int, ...]]:
+    """Of one word's n-grams: how many; per language (packed) the sum of their costs, and of their
+    squared costs; and their packed costs."""
+    profiles = _profiles()
+    grams = _word_ngrams(word)
+    packed = tuple(map(profiles.packed.__getitem__, grams))
+    return len(grams), sum(packed), sum(map(profiles.squares.__getitem__, grams)), packed
+
+
+@lru_cache(maxsize=16384)
+def _word_cross(word: str, lane: int) -> int:
+    """Of one word's n-grams, per language (packed), the sum of its cost times the cost for the
+    language in `lane`."""
+    shift, mask = 64 * lane, (1 << 64) - 1
+    return sum(((value >> shift) & mask) * value for value in _word_sums(word)[3])
 
 
 def _ngram_probs(text: str) -> dict[str, float]:
     """Naive Bayes over langdetect's profiles, in one deterministic pass, with langdetect's confidence.
 
-    Every n-gram's smoothed log-probability is summed per language; the leader is the language
-    langdetect's Detector would favour. Its random sampling (7 trials, each drawing n-grams until one
-    language has 0.99999 of the mass, or 1000 draws) is much less sure than the exact sum, which
+    Every n-gram's smoothed log-probability (langdetect's alpha) is summed per language, and the
+    highest sum leads. That exact sum is far surer than langdetect's Detector, which samples (7
+    trials, each drawing n-grams until one language has 0.99999 of the mass, or 1000 draws), and it
     counts the overlapping 1-, 2- and 3-grams as independent evidence. A trial is a random walk of
     the log-ratio of two languages, so the chance that another language beats the leader is
     sigmoid(2 * mean * log(1e5) / variance) of the per-n-gram log-ratios (gambler's ruin), or
     exp(1000 * mean) when the walk would not get there in 1000 draws: that is what is returned,
-    normalised, instead of langdetect's sampled estimate of it.
+    normalised, in place of langdetect's sampled estimate of it.
     """
-    profiles = _profiles()
-    table = profiles.log_probs
-    found = _ngrams(text[:_LD_CHARS], table)[:_MAX_NGRAMS]
-    if not found:  # no letters at all
+    langs = _profiles().langs
+    words = _words(text[:_LD_CHARS])
+    n = total_costs = total_squares = 0
+    for count, costs, squares, _ in map(_word_sums, words):
+        n += count
+        total_costs += costs
+        total_squares += squares
+    if not n:  # no letters at all
         return {}
-    n = len(found)
-    columns = list(zip(*(table[gram] for gram in found)))  # per language, its n-grams' log-probabilities
-    sums = [sum(column) for column in columns]
-    best = max(range(len(sums)), key=sums.__getitem__)
-    lead = columns[best]
-    lead_squares = sum(map(operator.mul, lead, lead))
+    costs, squares = _lanes(total_costs), _lanes(total_squares)
+    best = min(range(len(langs)), key=costs.__getitem__)
+    cross = _lanes(sum(_word_cross(word, best) for word in words))
     log_odds = []
-    for lang_sum, column in zip(sums, columns):
-        mean = (lang_sum - sums[best]) / n  # of the log-ratio to the leader, per n-gram (<= 0)
+    scale = float(_SCALE)
+    for lang_cost, lang_squares, lang_cross in zip(costs, squares, cross):
+        mean = (costs[best] - lang_cost) / n / scale  # of the log-ratio to the leader, per n-gram (<= 0)
         if mean >= 0.0:  # the leader, or as likely
             log_odds.append(0.0)
             continue
-        variance = (sum(map(operator.mul, column, column)) - 2.0 * sum(map(operator.mul, column, lead))
-                    + lead_squares) / n - mean * mean
-        ruin = 2.0 * _CONVERGED_LOG_ODDS * mean / variance if variance > 1e-12 else -math.inf
+        variance = (lang_squares - 2 * lang_cross + squares[best]) / n / (scale * scale) - mean * mean
+        ruin = 2.0 * _CONVERGED_LOG_ODDS * mean / variance if variance > 1e-9 else -math.inf
         log_odds.append(max(ruin, _MAX_DRAWS * mean))
     odds = [math.exp(x) for x in log_odds]
     total = sum(odds)
-    return {lang: o / total for lang, o in zip(profiles.langs, odds)}
+    return {lang: o / total for lang, o in zip(langs, odds)}
 
 
 _NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
@@ -240,8 +286,8 @@ def detect_language(text: str, hints: LanguageHints = LanguageHints()) -> tuple[
 
 
 def _words_decide(scores: dict[str, float], evidence: float, n_words: int) -> bool:
-    """Most words are ours and one language leads clearly: langdetect (85 % of the cost of a
-    message) could neither change the winner nor call the text foreign (see _looks_unsupported)."""
+    """Most words are ours and one language leads clearly: the n-grams (the costliest evidence)
+    could neither change the winner nor call the text foreign (see _looks_unsupported)."""
     first, second = sorted(scores.values(), reverse=True)[:2]
     return n_words >= 4 and evidence >= 0.6 * n_words and first - second >= 3 * _WORD_WEIGHT
 
