@@ -117,3 +117,9 @@ def test_a_forged_recipient_address_cannot_add_headers(to_addr: str) -> None:
         return  # refused outright: nothing is sent
     back = message_from_bytes(msg.as_bytes(), policy=policy.default)
     assert back["Bcc"] is None and back["Subject"] == "Re: x"
+
+
+def test_a_subject_of_twenty_thousand_encoded_words_is_cut_and_said_so() -> None:
+    mail = parsed(PATHOLOGICAL["encoded-word bomb"])
+    assert mail.subject.startswith("AAAA") and len(mail.subject) < 20_000
+    assert any("subject" in problem for problem in mail.problems)
