@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, insert, select
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from chatbot.db import utcnow
 from chatbot.leases import autocommit, turn_driver
 from chatbot.messages import InboundMessage, OutboundMessage
-from chatbot.models import Conversation, Message
+from chatbot.models import Conversation, Message, Ticket
 from chatbot.pending import PendingTurn
+from chatbot.tickets import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,23 @@ _DELETE_PENDING = delete(PendingTurn.__table__).where(PendingTurn.__table__.c.me
 _INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lang, client_id, created_at, meta) "
                  "VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::json) RETURNING id")
 _ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"
+
+
+# A turn's first read (PostgreSQL): the conversation, and its open ticket's id, on the turn's own
+# connection, outside a transaction: one round trip, no BEGIN, no ORM query.
+_CONVERSATION_COLUMNS = [c.name for c in Conversation.__table__.columns]
+_LOAD_CONVERSATION = (
+    f"SELECT {', '.join('c.' + name for name in _CONVERSATION_COLUMNS)}, "
+    "(SELECT max(t.id) FROM tickets t WHERE t.conversation_id = c.id AND t.status = ANY($2::varchar[])) "
+    "FROM conversations c WHERE c.id = $1")
+_OPEN = aliased(Ticket)
+_WITH_OPEN_TICKET = (  # the same through the ORM (SQLite; or when the ticket must be loaded too)
+    select(Conversation, Ticket)
+    .outerjoin(Ticket, Ticket.id == select(func.max(_OPEN.id)).where(
+        _OPEN.conversation_id == Conversation.id, _OPEN.status.in_(OPEN_STATUSES))
+        .correlate(Conversation).scalar_subquery())
+    .where(Conversation.id == bindparam("conversation_id"))
+)
 
 
 class ConversationStore:
@@ -122,6 +140,22 @@ class ConversationStore:
              "text": m.text, "lang": m.lang, "created_at": m.created_at.isoformat()}
             for m in rows
         ]
+
+    @staticmethod
+    async def load(session: AsyncSession, conversation_id: str) -> tuple[Conversation, Ticket | None]:
+        """A turn's conversation and its open ticket, if any: most turns need to know the ticket."""
+        driver = turn_driver(session)
+        if driver is not None and not driver.is_in_transaction():
+            record = await driver.fetchrow(_LOAD_CONVERSATION, conversation_id, OPEN_STATUSES)
+            assert record is not None, "accept stored the conversation"
+            if record[-1] is None:  # no open ticket (with a ticket, the ORM loads its events with it)
+                # (SQLAlchemy's asyncpg set-up decodes JSON columns; asyncpg gives aware UTC times.)
+                conv = Conversation(**dict(zip(_CONVERSATION_COLUMNS, record)))
+                make_transient_to_detached(conv)  # as if loaded: only later changes are written
+                session.add(conv)
+                return conv, None
+        conv, ticket = (await session.execute(_WITH_OPEN_TICKET, {"conversation_id": conversation_id})).one()
+        return conv, ticket
 
     @staticmethod
     async def finish(session: AsyncSession, message_id: int) -> None:

@@ -7,18 +7,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import aliased
-
 from chatbot.desk import Desk, Route
 from chatbot.flows.engine import FlowState, ParseContext, fill, mark_asked, next_questions
 from chatbot.flows.incident import FLOWS, INCIDENT, INCIDENT_INTENTS
 from chatbot.i18n import N_, current_language, gettext
 from chatbot.identity import identify
-from chatbot.models import Conversation, Customer, Ticket
+from chatbot.conversations import ConversationStore
+from chatbot.models import Customer
 from chatbot.pipeline import EndTurn, Step, Turn
 from chatbot.sla import record_ack
-from chatbot.tickets import OPEN_STATUSES, open_ticket, raise_priority, update_details, wire
+from chatbot.tickets import open_ticket, raise_priority, update_details, wire
 from chatbot.understanding import Analysis, Analyzer
 
 ACK = N_("Thank you, your message has reached INTROSERV support. You will get a first response within 10 minutes, at any hour.")
@@ -50,16 +48,6 @@ Answerer = Callable[[str, str, datetime, str], str]
 HandOff = Callable[[Turn, str], Awaitable[None]]
 
 
-_OPEN = aliased(Ticket)
-_WITH_OPEN_TICKET = (
-    select(Conversation, Ticket)
-    .outerjoin(Ticket, Ticket.id == select(func.max(_OPEN.id)).where(
-        _OPEN.conversation_id == Conversation.id, _OPEN.status.in_(OPEN_STATUSES))
-        .correlate(Conversation).scalar_subquery())
-    .where(Conversation.id == bindparam("conversation_id"))
-)
-
-
 def slots_of(analysis: Analysis) -> dict[str, Any]:
     s = analysis.slots
     return {"ip": s.ip, "order": s.order, "service": s.service,
@@ -68,10 +56,7 @@ def slots_of(analysis: Analysis) -> dict[str, Any]:
 
 def load_conversation() -> Step:
     async def step(turn: Turn) -> None:
-        # The conversation and its open ticket in one statement: most turns need to know the ticket.
-        row = (await turn.session.execute(_WITH_OPEN_TICKET, {"conversation_id": turn.accepted.conversation_id})).one()
-        conv, turn.open_ticket = row
-        assert conv is not None, "accept stored the conversation"
+        conv, turn.open_ticket = await ConversationStore.load(turn.session, turn.accepted.conversation_id)
         turn.conversation = conv
         turn.flow = FlowState.load(conv.state or {})
         if conv.customer_id is not None:
