@@ -34,23 +34,25 @@ TIMEOUT = 10.0  # longest wait for an acknowledgement or a reply before it count
 log = logging.getLogger("load_worker")
 
 
-def corpus(path: Path) -> list[str]:
+def corpus(path: Path) -> list[list[str]]:
     """Chat messages that each get an answer from the bot: greetings, thanks and the frequently
-    asked questions of the labelled development set, in all five languages."""
-    texts = []
+    asked questions of the labelled development set, by language (a visitor keeps to one of the
+    five, as people do: a conversation's language is then settled, not re-stored every turn)."""
+    by_lang: dict[str, list[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         intent = item["expect"]["intent"]
         if item["channel"] == "chat" and (intent in {"greeting", "thanks"} or intent.startswith("faq.")):
-            texts.append(item["text"])
-    if not texts:
+            by_lang.setdefault(item["expect"]["lang"], []).append(item["text"])
+    if not by_lang:
         raise SystemExit(f"no chat texts in {path}")
-    return texts
+    return [by_lang[lang] for lang in sorted(by_lang)]
 
 
 class Visitor:
-    def __init__(self, url: str, http: aiohttp.ClientSession, deflate: bool) -> None:
+    def __init__(self, url: str, http: aiohttp.ClientSession, deflate: bool, texts: list[str]) -> None:
         self.url = url
+        self.texts = texts  # what this visitor says, in its language
         extra = {"compress": 15} if deflate else {}  # what a browser offers
         self.client = socketio.AsyncClient(reconnection=False, http_session=http,
                                            websocket_extra_options=extra)
@@ -89,7 +91,7 @@ class Visitor:
 
 
 class Worker:
-    def __init__(self, urls: list[str], count: int, offset: int, deflate: bool, texts: list[str],
+    def __init__(self, urls: list[str], count: int, offset: int, deflate: bool, texts: list[list[str]],
                  seed: int) -> None:
         self.urls, self.count, self.offset, self.deflate = urls, count, offset, deflate
         self.texts = texts
@@ -101,8 +103,8 @@ class Worker:
     async def connect(self) -> dict[str, Any]:
         # No per-host connection cap: every visitor holds one WebSocket for the whole run.
         self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-        visitors = [Visitor(self.urls[(self.offset + i) % len(self.urls)], self.http, self.deflate)
-                    for i in range(self.count)]
+        visitors = [Visitor(self.urls[(self.offset + i) % len(self.urls)], self.http, self.deflate,
+                            self.texts[(self.offset + i) % len(self.texts)]) for i in range(self.count)]
         errors: list[str] = []
         batch = 50  # connecting everyone at once only measures the accept queue
         for i in range(0, len(visitors), batch):
@@ -124,7 +126,7 @@ class Worker:
 
         async def one(v: Visitor) -> None:
             try:
-                ack, reply = await v.send(self.rng.choice(self.texts))
+                ack, reply = await v.send(self.rng.choice(v.texts))
                 acks.append(ack)
                 replies.append(reply)
             except Exception as exc:  # noqa: BLE001
@@ -160,7 +162,7 @@ class Worker:
             nonlocal done
             while time.perf_counter() < deadline:
                 try:
-                    ack, reply = await v.send(self.rng.choice(self.texts))
+                    ack, reply = await v.send(self.rng.choice(v.texts))
                     acks.append(ack)
                     replies.append(reply)
                     done += 1

@@ -22,6 +22,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.load_worker import corpus
 from chatbot.app import PIPELINE, build_app
 from chatbot.cli import _event_loop
 from chatbot.db import utcnow
@@ -33,15 +34,10 @@ from tests.scale.cluster import create_database, drop_database
 CONVERSATIONS = 50
 
 
-def texts() -> list[str]:
-    """The load benchmark's messages: greetings, thanks and FAQ questions in five languages."""
-    out = []
-    for line in (REPO / "tests" / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        intent = item["expect"]["intent"]
-        if item["channel"] == "chat" and (intent in {"greeting", "thanks"} or intent.startswith("faq.")):
-            out.append(item["text"])
-    return out
+def texts() -> list[list[str]]:
+    """The load benchmark's messages (bench/load_worker.py): greetings, thanks and FAQ questions,
+    by language; each conversation keeps to one language."""
+    return corpus(REPO / "tests" / "data" / "dev.jsonl")
 
 
 def timed(cpu: Counter[str], name: str, step: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
@@ -67,17 +63,22 @@ async def measure(database_url: str, turns: int) -> dict[str, Any]:
     async def emit(out: OutboundMessage) -> None:
         return None
 
-    corpus = texts()
+    by_lang = texts()
     conversations = [uuid.uuid4().hex for _ in range(CONVERSATIONS)]
-    for i, cid in enumerate(conversations):  # first messages (with their acknowledgement) as warm-up
-        await pipeline.handle(InboundMessage(channel="chat", conversation_id=cid, text=corpus[i % len(corpus)],
+
+    def text(c: int, i: int) -> str:
+        said = by_lang[c % len(by_lang)]
+        return said[i % len(said)]
+
+    for c, cid in enumerate(conversations):  # first messages (with their acknowledgement) as warm-up
+        await pipeline.handle(InboundMessage(channel="chat", conversation_id=cid, text=text(c, 0),
                                              received_at=utcnow()), emit)
     cpu.clear()
     total = accept = 0.0
     wall = time.perf_counter()
     for i in range(turns):
         inbound = InboundMessage(channel="chat", conversation_id=conversations[i % CONVERSATIONS],
-                                 text=corpus[(i * 7) % len(corpus)], received_at=utcnow())
+                                 text=text(i % CONVERSATIONS, i * 7), received_at=utcnow())
         t0 = time.thread_time()
         accepted = await pipeline.accept(inbound)
         t1 = time.thread_time()

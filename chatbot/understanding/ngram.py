@@ -34,6 +34,12 @@ _ALPHA = 0.1          # additive smoothing
 _MIN_N, _MAX_N = 3, 5
 _MAX_CHARS = 1500     # the start of a long email says what it is about
 _TOKEN = re.compile(r"[a-z0-9]+")
+# log_scores' fixed point: 2^-20 per unit of log-probability. A delta is log((count + α) / α) < 2^5
+# for any count below 10^12, and a message has at most a few thousand n-grams (< 2^12), so a
+# class's sum fits in 20 + 5 + 12 < 48 bits; rounding moves a score by < 0.002.
+_SCALE = float(1 << 20)
+_FIELD_BITS = 48
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
 
 
 def features(folded: str) -> set[str]:
@@ -71,14 +77,18 @@ class NaiveBayes:
             self._unseen.append(unseen)
             for gram, count in counts[label].items():
                 self._delta.setdefault(gram, []).append((index, math.log((count + _ALPHA) / denominator) - unseen))
+        # Each n-gram's deltas (all > 0: a seen n-gram is likelier than an unseen one), as fixed-point
+        # fields of one integer, one field per class: a message's scores are then one sum of
+        # integers in C instead of a Python loop over every (n-gram, class) pair.
+        self._packed = {gram: sum(round(delta * _SCALE) << (_FIELD_BITS * index) for index, delta in entries)
+                        for gram, entries in self._delta.items()}
 
     def log_scores(self, folded: str) -> dict[str, float]:
-        known = [self._delta[g] for g in features(folded) if g in self._delta]
-        scores = [base + len(known) * unseen for base, unseen in zip(self._base, self._unseen)]
-        for entries in known:
-            for index, delta in entries:
-                scores[index] += delta
-        return dict(zip(self.classes, scores))
+        packed = self._packed
+        known = [packed[g] for g in features(folded) if g in packed]
+        total = sum(known)
+        return {label: base + len(known) * unseen + ((total >> (_FIELD_BITS * index)) & _FIELD_MASK) / _SCALE
+                for index, (label, base, unseen) in enumerate(zip(self.classes, self._base, self._unseen))}
 
     def posterior(self, folded: str, temperature: float = TEMPERATURE) -> dict[str, float]:
         scores = self.log_scores(folded)
