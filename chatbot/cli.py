@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 
@@ -15,6 +16,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from chatbot.app import build_app
 
     app = build_app(settings)
+    # What start-up built (models, catalogues, profiles: ~1 M objects) lives as long as the process:
+    # out of the collector's sight, a full collection no longer walks it while visitors wait.
+    gc.collect()
+    gc.freeze()
     logging.getLogger(__name__).info("settings: %s", settings.redacted())
     web.run_app(app, host=args.host or settings.host, port=args.port or settings.port,
                 print=lambda msg: print(msg, flush=True), loop=_event_loop())
