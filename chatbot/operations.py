@@ -75,8 +75,12 @@ class Operations:
         async def stop_recovery(_: web.Application) -> None:
             await self.recovery.stop()
 
+        async def close_limits(_: web.Application) -> None:
+            await self.limits.close()  # the Redis client of the shared per-address limits, if any
+
         app.on_startup.append(start_recovery)
         app.on_cleanup.append(stop_recovery)
+        app.on_cleanup.append(close_limits)
 
 
 def build_operations(settings: Settings, sessions: async_sessionmaker[AsyncSession],

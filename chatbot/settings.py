@@ -41,7 +41,8 @@ class Settings:
     redis_channel: str = "chatbot"
     demo_data: bool = True
     max_message_chars: int = 4000
-    # Abuse limits, per process: a burst, then a steady rate per minute (0 per minute: unlimited).
+    # Abuse limits: a burst, then a steady rate per minute (0 per minute: unlimited). Per-address limits
+    # are shared by all processes through redis_url when it is set, else each process has its own.
     chat_messages_per_minute: int = 30
     chat_message_burst: int = 15
     chat_address_messages_per_minute: int = 300  # an office behind one NAT address is many visitors

@@ -90,7 +90,7 @@ class ChatNamespace(socketio.AsyncNamespace):
             args = (sid, None)
         if self._forged(event, sid):
             return self._error(sid, ChatError("unknown_event", event=event))
-        if event in ("message", "history") and not self._allowed(sid):
+        if event in ("message", "history") and not await self._allowed(sid):
             return self._error(sid, ChatError("rate_limited"))
         if event in ("typing", "read") and self.limits and not self.limits.signal_allowed(str(sid)):
             return self._error(sid, ChatError("rate_limited"))
@@ -117,9 +117,10 @@ class ChatNamespace(socketio.AsyncNamespace):
             return bool(self.server.manager.is_connected(sid, self.namespace))
         return False
 
-    def _allowed(self, sid: str | None) -> bool:
+    async def _allowed(self, sid: str | None) -> bool:
         info = self._sessions.get(sid or "")
-        if self.limits is None or info is None or self.limits.message_allowed(str(sid), info["address"]):
+        if (self.limits is None or info is None
+                or await self.limits.message_allowed(str(sid), info["address"])):
             return True
         if self.metrics:
             self.metrics.rate_limited.labels("chat_message").inc()
@@ -132,7 +133,7 @@ class ChatNamespace(socketio.AsyncNamespace):
         auth = auth if isinstance(auth, dict) else {}
         locale = auth.get("locale") if auth.get("locale") in LANGUAGES else None
         address = self.limits.address_of(environ) if self.limits else "unknown"
-        if self.limits and not self.limits.connection_allowed(address):
+        if self.limits and not await self.limits.connection_allowed(address):
             if self.metrics:
                 self.metrics.rate_limited.labels("chat_connection").inc()
             await self.emit("error", {"code": "rate_limited",

@@ -33,11 +33,14 @@ def test_unlimited_and_bounded_memory() -> None:
     assert len(buckets) == 100
 
 
-def test_a_refused_message_does_not_drain_the_address_allowance() -> None:
+async def test_a_refused_message_does_not_drain_the_address_allowance() -> None:
     limits = ChatLimits(Rate(0.01, 2), Rate(0.01, 3), Rate(0, 1), clock=Clock())
-    assert limits.message_allowed("sid-1", "198.51.100.7") and limits.message_allowed("sid-1", "198.51.100.7")
-    assert not any(limits.message_allowed("sid-1", "198.51.100.7") for _ in range(50))
-    assert limits.message_allowed("sid-2", "198.51.100.7"), "the refused 50 cost the address nothing"
+    assert [await limits.message_allowed("sid-1", "198.51.100.7") for _ in range(2)] == [True, True]
+    assert not any([await limits.message_allowed("sid-1", "198.51.100.7") for _ in range(50)])
+    assert await limits.message_allowed("sid-2", "198.51.100.7"), "the refused 50 cost the address nothing"
+    # ...nor the connection: refused by the spent address, sid-3 keeps both tokens for later.
+    assert not await limits.message_allowed("sid-3", "198.51.100.7")
+    assert [await limits.message_allowed("sid-3", "198.51.100.8") for _ in range(3)] == [True, True, False]
 
 
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
