@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, select
+from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, make_transient_to_detached
@@ -51,14 +51,15 @@ _LOCKED = (
 
 # The hot path's inserts, as Core statements built once (the ORM's unit of work costs more than
 # the round trip for a row nobody reads back in the same session).
-_MESSAGES = Message.__table__
+_MESSAGES = cast(Table, Message.__table__)
+_PENDING = cast(Table, PendingTurn.__table__)
 _INSERT_MESSAGE = insert(_MESSAGES).values(
     {c: bindparam(c) for c in ("conversation_id", "author", "kind", "text", "lang", "client_id", "created_at",
                                "meta")}).returning(_MESSAGES.c.id)
-_INSERT_PENDING = insert(PendingTurn.__table__).values(
+_INSERT_PENDING = insert(_PENDING).values(
     message_id=bindparam("message_id"), conversation_id=bindparam("conversation_id"), attempts=0,
     next_attempt_at=bindparam("next_attempt_at"))
-_DELETE_PENDING = delete(PendingTurn.__table__).where(PendingTurn.__table__.c.message_id == bindparam("message_id"))
+_DELETE_PENDING = delete(_PENDING).where(_PENDING.c.message_id == bindparam("message_id"))
 _INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lang, client_id, created_at, meta) "
                  "VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::json) RETURNING id")
 _ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"

@@ -7,12 +7,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
+from chatbot.conversations import ConversationStore
 from chatbot.desk import Desk, Route
 from chatbot.flows.engine import FlowState, ParseContext, fill, mark_asked, next_questions
 from chatbot.flows.incident import FLOWS, INCIDENT, INCIDENT_INTENTS
 from chatbot.i18n import N_, current_language, gettext
 from chatbot.identity import identify
-from chatbot.conversations import ConversationStore
 from chatbot.models import Customer
 from chatbot.pipeline import EndTurn, Step, Turn
 from chatbot.sla import record_ack

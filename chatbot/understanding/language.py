@@ -21,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import langdetect
-from langdetect.detector_factory import DetectorFactory
 from langdetect.detector import Detector
+from langdetect.detector_factory import DetectorFactory
 from langdetect.utils.ngram import NGram
 
 from .language_words import LETTERS_BY_LANG, WORDS_BY_LANG
@@ -213,17 +213,17 @@ def _ngram_probs(text: str) -> dict[str, float]:
         total_squares += squares
     if not n:  # no letters at all
         return {}
-    costs, squares = _lanes(total_costs), _lanes(total_squares)
-    best = min(range(len(langs)), key=costs.__getitem__)
+    lane_costs, lane_squares = _lanes(total_costs), _lanes(total_squares)
+    best = min(range(len(langs)), key=lane_costs.__getitem__)
     cross = _lanes(sum(_word_cross(word, best) for word in words))
     log_odds = []
     scale = float(_SCALE)
-    for lang_cost, lang_squares, lang_cross in zip(costs, squares, cross):
-        mean = (costs[best] - lang_cost) / n / scale  # of the log-ratio to the leader, per n-gram (<= 0)
+    for lang_cost, lang_squares, lang_cross in zip(lane_costs, lane_squares, cross):
+        mean = (lane_costs[best] - lang_cost) / n / scale  # of the log-ratio to the leader, per n-gram (<= 0)
         if mean >= 0.0:  # the leader, or as likely
             log_odds.append(0.0)
             continue
-        variance = (lang_squares - 2 * lang_cross + squares[best]) / n / (scale * scale) - mean * mean
+        variance = (lang_squares - 2 * lang_cross + lane_squares[best]) / n / (scale * scale) - mean * mean
         ruin = 2.0 * _CONVERGED_LOG_ODDS * mean / variance if variance > 1e-9 else -math.inf
         log_odds.append(max(ruin, _MAX_DRAWS * mean))
     odds = [math.exp(x) for x in log_odds]

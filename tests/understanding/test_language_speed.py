@@ -3,8 +3,7 @@ per-word caches): same answers whatever came before, and long messages in a neig
 are still answered in English."""
 import pytest
 
-from chatbot.understanding import detect_language
-from chatbot.understanding import language
+from chatbot.understanding import detect_language, language
 
 _TEXTS = [
     "hilfe, vps SSD-2 seit 10 minuten offline",
