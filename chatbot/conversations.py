@@ -1,4 +1,14 @@
-"""Conversations and their messages in the database."""
+"""Conversations and their messages in the database.
+
+Every chat turn passes through here four times: `accept` (the message and its pending row),
+`load` (the conversation and its open ticket), `add_reply` (each thing the bot says) and `finish`
+(the turn no longer owed). On PostgreSQL each of those is one round trip, straight on asyncpg: a
+stored function for `accept` (migrations/versions/0009_accept_function.py), and the turn's own
+connection for the rest (chatbot/leases.py `turn_driver`), outside a transaction when the turn has
+nothing else unsaved. SQLite, in-process with no round trips, uses the same steps through
+SQLAlchemy. docs/benchmarks.md tells what this saved; both paths run under every test that takes
+the `database_url` fixture.
+"""
 from __future__ import annotations
 
 import json
@@ -11,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
-from chatbot.db import utcnow
+from chatbot.db import driver_connection, utcnow
 from chatbot.leases import autocommit, turn_driver
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message, Ticket
@@ -93,8 +103,7 @@ class ConversationStore:
         engine = self.sessions.kw["bind"]
         if engine.dialect.name == "postgresql":
             # One round trip: the stored function of migrations/versions/0009_accept_function.py.
-            async with engine.connect() as conn:
-                driver = (await conn.get_raw_connection()).driver_connection
+            async with driver_connection(engine) as driver:
                 message_id, created_at, is_first, duplicate = await driver.fetchrow(
                     _ACCEPT_MESSAGE, inbound.conversation_id, inbound.channel, inbound.sender.address,
                     inbound.text, inbound.client_id, inbound.received_at, json.dumps(meta))

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
+
+import asyncpg
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Dialect
@@ -110,3 +115,18 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """A pooled connection's asyncpg connection, for a hot-path statement that skips SQLAlchemy. If
+    the connection itself failed (not the statement: a PostgresError leaves it usable), it is
+    invalidated rather than returned to the pool, as SQLAlchemy does for its own statements."""
+    async with engine.connect() as conn:
+        driver = (await conn.get_raw_connection()).driver_connection
+        try:
+            yield driver
+        except Exception as exc:
+            if not isinstance(exc, asyncpg.PostgresError):
+                await conn.invalidate()
+            raise
