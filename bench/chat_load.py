@@ -64,6 +64,45 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds() -> dict[int, float]:
+    """CPU time of each PostgreSQL and Redis process (this machine's own servers): what a turn
+    costs outside the chatbot's process, on the same two cores."""
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        if text[text.index("(") + 1:text.rindex(")")] in ("postgres", "redis-server"):
+            fields = text.rsplit(")", 1)[1].split()
+            times[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times
+
+
+def machine_ticks() -> tuple[int, int, int]:
+    """(busy, steal, all) clock ticks of the whole machine so far, from /proc/stat."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in
+                                                             Path("/proc/stat").read_text().split()[1:9])
+    busy = user + nice + system + irq + softirq
+    return busy, steal, busy + steal + idle + iowait
+
+
+class MachineUse:
+    """How busy the whole machine was over a phase: the server, the database, the load generators and
+    whatever else runs here (a shared VM also loses time to its host: steal)."""
+
+    def __init__(self) -> None:
+        self.db0, self.ticks0 = database_cpu_seconds(), machine_ticks()
+
+    def report(self, events: int) -> dict[str, float]:
+        now = database_cpu_seconds()  # a process that ended or started meanwhile counts from 0
+        db = sum(t - self.db0.get(pid, 0.0) for pid, t in now.items())
+        busy, steal, total = (b - a for a, b in zip(self.ticks0, machine_ticks()))
+        return {"database_cpu_ms_per_event": round(1000 * db / max(1, events), 2),
+                "machine_busy_percent": round(100 * busy / max(1, total), 1),
+                "steal_percent": round(100 * steal / max(1, total), 1)}
+
+
 class Workers:
     """The load-generating processes (bench/load_worker.py), each with a share of the visitors."""
 
@@ -157,6 +196,7 @@ async def run_target(name: str, servers: list[ServerProcess], args: argparse.Nam
             if args.warmup > 0:
                 await workers.command(f"sustain {per} {args.warmup}")
             cpu0 = sum(s.cpu_seconds() for s in servers)
+            machine = MachineUse()
             wall0 = time.perf_counter()
             merged = merge(await workers.command(f"sustain {per} {args.duration}"))
             wall = time.perf_counter() - wall0
@@ -169,6 +209,7 @@ async def run_target(name: str, servers: list[ServerProcess], args: argparse.Nam
                 "ack_ms": latency(merged["acks"]), "reply_ms": latency(merged["replies"]),
                 "server_cpu_percent": round(100 * cpu / wall, 1),
                 "server_cpu_ms_per_message": round(1000 * cpu / max(1, sent), 2),
+                **machine.report(sent),
             }
             s = result["sustain"]
             print(f"[{name}] sustain {args.rate}/s x {args.duration}s: ack p99 {s['ack_ms']['p99']} ms, "
@@ -176,6 +217,7 @@ async def run_target(name: str, servers: list[ServerProcess], args: argparse.Nam
 
         per_worker = max(1, args.concurrency // args.workers)
         cpu0, wcpu0 = sum(s.cpu_seconds() for s in servers), workers.cpu()
+        machine = MachineUse()
         profilers = [profile(s, args, name) for s in servers] if args.profile else []
         raw = await workers.command(f"saturate {per_worker} {args.saturate}")
         for prof in profilers:
@@ -192,6 +234,7 @@ async def run_target(name: str, servers: list[ServerProcess], args: argparse.Nam
             "server_cpu_percent": round(100 * cpu / seconds, 1),
             "server_cpu_ms_per_turn": round(1000 * cpu / max(1, turns), 2),
             "load_generator_cpu_percent": round(100 * (workers.cpu() - wcpu0) / seconds, 1),
+            **machine.report(turns),
         }
         s = result["saturate"]
         print(f"[{name}] saturate: {s['turns_per_second']} turns/s, server CPU {s['server_cpu_ms_per_turn']} ms/turn, "
@@ -289,6 +332,13 @@ def table(report: dict[str, Any]) -> str:
     row("saturation reply p99 ms", lambda r: r["saturate"]["reply_ms"]["p99"])
     row("server CPU ms per turn", lambda r: r["saturate"]["server_cpu_ms_per_turn"])
     row("load generator CPU %", lambda r: r["saturate"]["load_generator_cpu_percent"])
+    row("database CPU ms per message sustained / per turn saturated",
+        lambda r: f"{r['sustain']['database_cpu_ms_per_event']} / {r['saturate']['database_cpu_ms_per_event']}"
+        if "sustain" in r else r["saturate"]["database_cpu_ms_per_event"])
+    row("machine busy % (steal %) sustained", lambda r: f"{r['sustain']['machine_busy_percent']} "
+        f"({r['sustain']['steal_percent']})" if "sustain" in r else "—")
+    row("machine busy % (steal %) saturated",
+        lambda r: f"{r['saturate']['machine_busy_percent']} ({r['saturate']['steal_percent']})")
     row("saturation errors", lambda r: r["saturate"]["errors"])
     if "ratio_to_echo" in report:
         rows.append(f"\nratio of saturation throughput to the bare echo: **{report['ratio_to_echo']:.1%}**")
