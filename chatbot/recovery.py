@@ -50,10 +50,11 @@ class FinishedTurns(TurnObserver):
 
 class Recovery:
     def __init__(self, pipeline: Pipeline, sessions: async_sessionmaker[AsyncSession], *,
-                 retry_after: float = 60.0, max_attempts: int = 3,
+                 retry_after: float = 60.0, max_attempts: int = 3, batch: int = 50,
                  on_abandon: Callable[[str], None] | None = None) -> None:
         self.pipeline, self.sessions = pipeline, sessions
         self.retry_after, self.max_attempts = retry_after, max_attempts
+        self.batch = batch  # turns claimed per round
         self.emitters: dict[str, EmitterFactory] = {}
         self.on_abandon = on_abandon
         self._task: asyncio.Task[None] | None = None
@@ -82,14 +83,18 @@ class Recovery:
             await s.commit()
         return claimed
 
-    async def run_once(self, now: datetime | None = None, limit: int = 50) -> int:
-        """Retry the turns that are due; returns how many were run to the end."""
+    async def run_once(self, now: datetime | None = None, limit: int | None = None) -> int:
+        """Retry the turns that are due (at most one batch); returns how many were run to the end."""
+        return (await self._round(now, limit or self.batch))[1]
+
+    async def _round(self, now: datetime | None, limit: int) -> tuple[int, int]:
+        """(turns claimed, turns run to the end) of one batch."""
         done = 0
         try:
             claimed = await self._claim(now or utcnow(), limit)
         except Exception:  # the database is away (a failover invalidates the pool): next round
             log.warning("could not look for unfinished turns", exc_info=True)
-            return 0
+            return 0, 0
         for row, attempt in claimed:
             with bind(conversation_id=row.conversation_id, message_id=row.message_id, attempt=attempt):
                 if attempt > self.max_attempts:
@@ -100,7 +105,7 @@ class Recovery:
                         done += 1
                 except Exception:
                     log.exception("resuming an unfinished turn failed; it will be tried again")
-        return done
+        return len(claimed), done
 
     async def _resume(self, row: PendingTurn) -> bool:
         async with self.sessions() as s:
@@ -141,7 +146,10 @@ class Recovery:
     async def _loop(self, interval: float) -> None:
         while True:
             try:
-                await self.run_once()
+                # A full batch means more may be due (a process died with many turns in flight, an
+                # email burst among them): the next batch at once, not one batch per interval.
+                while (await self._round(None, self.batch))[0] >= self.batch:
+                    pass
             except Exception:  # the database may be down; the next round tries again
                 log.warning("recovery round failed", exc_info=True)
             await asyncio.sleep(interval)  # monotonic: a wall-clock jump neither stalls nor floods it

@@ -77,6 +77,29 @@ async def test_a_finished_turn_leaves_nothing_to_recover(make_app, visitors, ses
     assert await pending(sessions) == 0
 
 
+async def test_a_backlog_of_unfinished_turns_is_worked_off_batch_after_batch(make_app, sessions) -> None:
+    """A process that dies with many turns in flight (an email burst) leaves more than one batch:
+    the recovery takes batch after batch at once, not one batch per interval."""
+    running = await make_app(**UNLIMITED)
+    recovery = running.ops.recovery
+    await recovery.stop()  # the app's own rounds would race this test's
+    backlog = recovery.batch + 5
+    long_ago = utcnow() - LATER
+    for n in range(backlog):  # more than a batch, stored by a process that then died
+        await running.app[PIPELINE].accept(InboundMessage(
+            channel="chat", conversation_id=f"backlog-{n}", text="hello", received_at=long_ago))
+    assert await pending(sessions) == backlog
+    recovery.start(interval=3600)  # one round now; the next one only in an hour
+    try:
+        for _ in range(1200):
+            if await pending(sessions) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert await pending(sessions) == 0, f"all {backlog} answered now, not {recovery.batch} an hour"
+    finally:
+        await recovery.stop()
+
+
 async def test_a_turn_that_always_fails_is_given_up_and_counted(make_app, sessions) -> None:
     running = await make_app(**UNLIMITED)
     pipeline = running.app[PIPELINE]
