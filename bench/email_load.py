@@ -122,6 +122,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         deadline = start + args.timeout
         answered: set[str] = set()
         seen = 0
+        last_progress = time.monotonic()
         while time.monotonic() < deadline:
             if failed:
                 raise RuntimeError(f"IMAP APPEND failed: {failed[0]!r}")
@@ -129,6 +130,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             # most of a core, on the two cores the servers under test share.
             received_so_far = smtp.messages
             answered.update(str(m.message["In-Reply-To"]) for m in received_so_far[seen:])
+            if len(received_so_far) > seen:
+                last_progress = time.monotonic()
+            elif len(arrived) >= args.mails and time.monotonic() - last_progress > args.give_up_after:
+                break  # e.g. an acknowledgement a killed process was handing over: left to an operator
             seen = len(received_so_far)
             if len(answered & set(arrived.copy())) >= args.mails:
                 break
@@ -186,6 +191,8 @@ if __name__ == "__main__":
     p.add_argument("--kill-holder-after", type=int, default=0, metavar="N",
                    help="SIGKILL the mailbox lease holder after N acknowledgements (needs --processes >= 2)")
     p.add_argument("--timeout", type=float, default=900.0, help="give up after this many seconds")
+    p.add_argument("--give-up-after", type=float, default=90.0, metavar="S",
+                   help="stop when no acknowledgement came for this many seconds after the last APPEND")
     p.add_argument("--json", type=Path)
     p.add_argument("--timeline", action="store_true", help="every mail's arrival and acknowledgement in the JSON")
     arguments = p.parse_args()

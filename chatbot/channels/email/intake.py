@@ -92,12 +92,21 @@ class EmailIntake:
         return True
 
     # -- 2 and 3. processing -----------------------------------------------------------------------
-    async def process_due(self) -> int:
-        async with self.sessions() as s:
-            due = await due_mails(s)
-        for mail_id in due:
-            await self.process(mail_id)
-        return len(due)
+    async def process_due(self, batch: int = 50) -> int:
+        """Mails left half-way (a crash, the process that stored them killed): batch after batch
+        until none is due, so a backlog is not worked off at one batch per sweep."""
+        done, previous = 0, None
+        while True:
+            async with self.sessions() as s:
+                due = await due_mails(s, limit=batch)
+            if due == previous:
+                return done  # no progress (the database is away, say): the next sweep tries again
+            for mail_id in due:
+                await self.process(mail_id)
+            done += len(due)
+            if len(due) < batch:
+                return done
+            previous = due
 
     async def process(self, mail_id: int) -> None:
         try:

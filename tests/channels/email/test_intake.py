@@ -107,6 +107,21 @@ async def test_a_failing_mail_becomes_unprocessable_never_blocks_and_reruns(
     assert len(acks) == 1  # acknowledged once, after the rerun
 
 
+async def test_a_backlog_left_by_a_dead_process_is_worked_off_in_one_sweep(channel: EmailChannel,
+                                                                          sessions: Any) -> None:
+    """Mails a killed process had stored but not processed are found by the survivor's sweep: all of
+    them, not one batch per sweep (after a take-over under load they came 50 every 15 s)."""
+    assert channel.intake is not None
+    for uid in range(1, 56):  # more than one batch of 50
+        raw = request(f"Customer {uid} <customer{uid}@example.com>", f"<backlog-{uid}@example.com>")
+        assert await channel.intake.take(uid, raw, len(raw))
+    while not channel.intake.queue.empty():  # the process died before it processed them
+        channel.intake.queue.get_nowait()
+    assert await statuses(sessions) == {"received": 55}
+    assert await channel.intake.process_due() == 55
+    assert await statuses(sessions) == {"processed": 55}
+
+
 async def test_when_the_bot_cannot_answer_the_plain_acknowledgement_still_goes(
         channel: EmailChannel, sessions: Any, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
     assert channel.intake is not None and channel.sender is not None
