@@ -3,9 +3,10 @@
 A customer's message is stored (and acknowledged) before the bot thinks about it. If the process
 dies mid-turn, or the turn fails because the database went away for a moment, the message is safe
 but unanswered. So `accept` writes a `pending_turns` row in the same transaction as the message,
-and the turn deletes it in its own last commit (`ConversationStore.finish`): a row that outlives `retry_after` seconds marks a
-turn that never finished. A background task (at start, then every few seconds) claims such rows
-with a conditional UPDATE — so two processes never both take one — and runs the turn again.
+and the turn deletes it in its own last commit (`ConversationStore.finish`): a row that outlives
+`retry_after` seconds marks a turn that never finished. A background task (at start, then every few
+seconds, batch after batch while a batch comes back full) claims such rows with a conditional
+UPDATE — so two processes never both take one — and runs the turn again.
 
 At most `max_attempts` tries: a message that kills the process every time it is understood must
 not kill it forever. A resumed turn runs from the start, but a reply the dead turn had already stored is
