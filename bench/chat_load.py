@@ -333,7 +333,8 @@ def table(report: dict[str, Any]) -> str:
     row("server CPU ms per turn", lambda r: r["saturate"]["server_cpu_ms_per_turn"])
     row("load generator CPU %", lambda r: r["saturate"]["load_generator_cpu_percent"])
     row("database CPU ms per message sustained / per turn saturated",
-        lambda r: f"{r['sustain']['database_cpu_ms_per_event']} / {r['saturate']['database_cpu_ms_per_event']}"
+        lambda r: (f"{r['sustain']['database_cpu_ms_per_event']} / "
+                   f"{r['saturate']['database_cpu_ms_per_event']}")
         if "sustain" in r else r["saturate"]["database_cpu_ms_per_event"])
     row("machine busy % (steal %) sustained", lambda r: f"{r['sustain']['machine_busy_percent']} "
         f"({r['sustain']['steal_percent']})" if "sustain" in r else "—")

@@ -70,8 +70,8 @@ _INSERT_PENDING = insert(_PENDING).values(
     message_id=bindparam("message_id"), conversation_id=bindparam("conversation_id"), attempts=0,
     next_attempt_at=bindparam("next_attempt_at"))
 _DELETE_PENDING = delete(_PENDING).where(_PENDING.c.message_id == bindparam("message_id"))
-_INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lang, client_id, created_at, meta) "
-                 "VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::json) RETURNING id")
+_INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lang, client_id, created_at,"
+                 " meta) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::json) RETURNING id")
 _ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"
 
 
@@ -187,11 +187,11 @@ class ConversationStore:
         if driver is not None:
             # PostgreSQL: on the turn's own connection, in the session's transaction if one is open.
             await session.flush()  # what the turn changed goes first, as autoflush would do it
-            message_id = await driver.fetchval(_INSERT_REPLY, conversation_id, author, kind, text, lang, created_at,
-                                               json.dumps(meta))
+            message_id = await driver.fetchval(_INSERT_REPLY, conversation_id, author, kind, text, lang,
+                                               created_at, json.dumps(meta))
         else:
             message_id = (await session.execute(_INSERT_MESSAGE, {
-                "conversation_id": conversation_id, "author": author, "kind": kind, "text": text, "lang": lang,
-                "client_id": None, "created_at": created_at, "meta": meta})).scalar_one()
-        return OutboundMessage(id=message_id, conversation_id=conversation_id, author=author, kind=kind, text=text,
-                               lang=lang or "en", created_at=created_at, ticket=ticket)
+                "conversation_id": conversation_id, "author": author, "kind": kind, "text": text,
+                "lang": lang, "client_id": None, "created_at": created_at, "meta": meta})).scalar_one()
+        return OutboundMessage(id=message_id, conversation_id=conversation_id, author=author, kind=kind,
+                               text=text, lang=lang or "en", created_at=created_at, ticket=ticket)

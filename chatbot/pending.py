@@ -1,8 +1,9 @@
 """The mark of a turn still owed: one row per customer message whose turn has not finished.
 
-Written by `ConversationStore.accept` (chatbot/conversations.py) in the transaction that stores the message, deleted by the
-turn's own last commit (see chatbot/recovery.py, which finishes the turns whose row outlives them).
-Kept apart from recovery.py so the store can import it without importing the pipeline.
+Written by `ConversationStore.accept` (chatbot/conversations.py) in the transaction that stores the
+message, deleted by the turn's own last commit (`ConversationStore.finish`); chatbot/recovery.py
+finishes the turns whose row outlives them. Kept apart from recovery.py so the store can import it
+without importing the pipeline.
 """
 from __future__ import annotations
 

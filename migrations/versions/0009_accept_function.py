@@ -65,4 +65,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS accept_message(varchar, varchar, varchar, text, varchar, timestamptz, json)")
+        op.execute("DROP FUNCTION IF EXISTS accept_message("
+                   "varchar, varchar, varchar, text, varchar, timestamptz, json)")

@@ -111,7 +111,8 @@ class _Headers:
                 # The standard library decodes encoded-words in quadratic time: 20,000 of them took
                 # ~5 s of CPU. No real subject is this long; the rest is dropped, and said so.
                 self.problems.append(f"header {name} cut to its first {HEADER_CHARS} characters")
-                return _CONTROL.sub(" ", str(self.msg.policy.header_factory(name, raw[:HEADER_CHARS]))).strip()
+                header = self.msg.policy.header_factory(name, raw[:HEADER_CHARS])
+                return _CONTROL.sub(" ", str(header)).strip()
             value = self.msg.get(name)
             return None if value is None else _CONTROL.sub(" ", str(value)).strip()
         except Exception as exc:  # noqa: BLE001 - any parser failure means "use the raw text"
