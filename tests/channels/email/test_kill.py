@@ -108,25 +108,25 @@ async def quiescent(sessions: Any, expected: int, timeout: float = 120.0) -> Non
 async def test_sigkill_at_any_point_loses_no_mail_and_never_acknowledges_twice(
         serve, sessions: Any, dovecot: DovecotServer, smtp_server: SmtpServer) -> None:  # type: ignore[no-untyped-def]
     delivered: dict[str, int] = {}  # customer's Message-ID → UID in the mailbox
-    n = 0
-    for delay in DELAYS:
+
+    async def serve_and_deliver_two() -> Any:
+        """A new process reading the mailbox, and two more customer mails for it."""
         server = serve()
         await server.start()
         await server.reading_mailbox()
         for _ in range(2):
-            raw, message_id = request(n := n + 1)
+            raw, message_id = request(len(delivered) + 1)
             delivered[message_id] = await asyncio.to_thread(dovecot.append, raw)
+        return server
+
+    for delay in DELAYS:
+        server = await serve_and_deliver_two()
         await asyncio.sleep(delay)
         await server.kill()
 
     # The relay is down: acknowledgements wait in the outbox when the process dies.
     smtp_server.stop()
-    server = serve()
-    await server.start()
-    await server.reading_mailbox()
-    for _ in range(2):
-        raw, message_id = request(n := n + 1)
-        delivered[message_id] = await asyncio.to_thread(dovecot.append, raw)
+    server = await serve_and_deliver_two()
     async with sessions() as s:
         for _ in range(300):
             if await s.scalar(select(func.count()).select_from(OutboxMail).where(OutboxMail.attempts >= 1)):
