@@ -2,12 +2,13 @@
 
 Every chat turn passes through here four times: `accept` (the message and its pending row),
 `load` (the conversation and its open ticket), `add_reply` (each thing the bot says) and `finish`
-(the turn no longer owed). On PostgreSQL each of those is one round trip, straight on asyncpg: a
-stored function for `accept` (migrations/versions/0009_accept_function.py), and the turn's own
-connection for the rest (chatbot/leases.py `turn_driver`), outside a transaction when the turn has
-nothing else unsaved. SQLite, in-process with no round trips, uses the same steps through
-SQLAlchemy. docs/benchmarks.md tells what this saved; both paths run under every test that takes
-the `database_url` fixture.
+(the turn no longer owed). On PostgreSQL each of those is one round trip or less, straight on
+asyncpg: a stored function for `accept` (migrations/versions/0009_accept_function.py); `load`'s
+query rides with the turn lock (`FIRST_READ`, migrations/versions/0010_turn_lock_function.py) and
+`finish`'s delete with the unlock; `add_reply` runs on the turn's own connection
+(chatbot/leases.py `turn_driver`). SQLite, in-process with no round trips, uses the same steps
+through SQLAlchemy. docs/benchmarks.md tells what this saved; both paths run under every test that
+takes the `database_url` fixture.
 """
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from chatbot.db import driver_connection, utcnow
-from chatbot.leases import autocommit, turn_driver
+from chatbot.leases import finish_turn, lock_then, turn_driver, turn_first_read
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message, Ticket
 from chatbot.pending import PendingTurn
@@ -75,13 +77,19 @@ _INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lan
 _ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"
 
 
-# A turn's first read (PostgreSQL): the conversation, and its open ticket's id, on the turn's own
-# connection, outside a transaction: one round trip, no BEGIN, no ORM query.
+# A turn's first read (PostgreSQL): the conversation and its open ticket's id, run by the function
+# that takes the turn's lock, in the same round trip (chatbot/leases.py `lock_then`): no BEGIN, no
+# ORM query. The open statuses are this module's constants, written into the SQL.
 _CONVERSATION_COLUMNS = [c.name for c in Conversation.__table__.columns]
+assert all(status.isalpha() for status in OPEN_STATUSES)
 _LOAD_CONVERSATION = (
     f"SELECT {', '.join('c.' + name for name in _CONVERSATION_COLUMNS)}, "
-    "(SELECT max(t.id) FROM tickets t WHERE t.conversation_id = c.id AND t.status = ANY($2::varchar[])) "
+    "(SELECT max(t.id) FROM tickets t WHERE t.conversation_id = c.id"
+    f" AND t.status IN ({', '.join(repr(status) for status in OPEN_STATUSES)})) "
     "FROM conversations c WHERE c.id = $1")
+_PG = postgresql.dialect()
+FIRST_READ = lock_then(_LOAD_CONVERSATION, ", ".join(
+    [f"{c.name} {c.type.compile(dialect=_PG)}" for c in Conversation.__table__.columns] + ["open_ticket integer"]))
 _OPEN = aliased(Ticket)
 _WITH_OPEN_TICKET = (  # the same through the ORM (SQLite; or when the ticket must be loaded too)
     select(Conversation, Ticket)
@@ -155,10 +163,13 @@ class ConversationStore:
     async def load(session: AsyncSession, conversation_id: str) -> tuple[Conversation, Ticket | None]:
         """A turn's conversation and its open ticket, if any: most turns need to know the ticket."""
         driver = turn_driver(session)
-        if driver is not None and not driver.is_in_transaction():
-            record = await driver.fetchrow(_LOAD_CONVERSATION, conversation_id, OPEN_STATUSES)
-            assert record is not None, "accept stored the conversation"
-            if record[-1] is None:  # no open ticket (with a ticket, the ORM loads its events with it)
+        if driver is not None:
+            # Read as the turn took its lock (pipeline: turn_session's first_read); else now, outside
+            # a transaction, if none is open.
+            record = turn_first_read(session)
+            if record is None and not driver.is_in_transaction():
+                record = await driver.fetchrow(_LOAD_CONVERSATION, conversation_id)
+            if record is not None and record[-1] is None:  # no open ticket (with a ticket, the ORM loads its events with it)
                 # (SQLAlchemy's asyncpg set-up decodes JSON columns; asyncpg gives aware UTC times.)
                 conv = Conversation(**dict(zip(_CONVERSATION_COLUMNS, record)))
                 make_transient_to_detached(conv)  # as if loaded: only later changes are written
@@ -171,12 +182,12 @@ class ConversationStore:
     async def finish(session: AsyncSession, message_id: int) -> None:
         """The turn's last statement, before its last commit: the message is no longer owed.
 
-        When the turn left nothing else unsaved (its replies are committed), the row goes alone, and
-        PostgreSQL is not made to wait for the disk (asynchronous commit): a commit fewer to flush
-        per turn. Lost only if PostgreSQL itself crashes within its WAL writer's delay; the recovery
+        When the turn left nothing else unsaved (its replies are committed), the row goes alone, with
+        the turn lock's release in the same round trip (PostgreSQL), and PostgreSQL is not made to
+        wait for the disk (asynchronous commit): a commit fewer to flush per turn. Lost only if PostgreSQL itself crashes within its WAL writer's delay; the recovery
         then runs the turn again, and what it had said is not said twice (chatbot/recovery.py)."""
-        if not await autocommit(session, "SET LOCAL synchronous_commit TO off; "
-                                         f"DELETE FROM pending_turns WHERE message_id = {int(message_id)}"):
+        if not await finish_turn(session, "SET LOCAL synchronous_commit TO off; "
+                                          f"DELETE FROM pending_turns WHERE message_id = {int(message_id)}"):
             await session.execute(_DELETE_PENDING, {"message_id": message_id})
 
     @staticmethod

@@ -198,13 +198,26 @@ def _turn_key(conversation_id: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def lock_then(sql: str, columns: str) -> str:
+    """The statement that takes a turn's lock and then runs ``sql`` (a query of the caller's own,
+    taking the conversation id as $1, whose result has the column definition list ``columns``), in
+    one round trip: migrations/versions/0010_turn_lock_function.py. For ``turn_session``'s
+    ``first_read``."""
+    return f"SELECT * FROM lock_turn_then($1, '{sql.replace(chr(39), chr(39) * 2)}', $2) AS t({columns})"
+
+
 @asynccontextmanager
-async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_id: str) -> AsyncIterator[AsyncSession]:
+async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_id: str,
+                       first_read: str | None = None) -> AsyncIterator[AsyncSession]:
     """A session for one turn of a conversation, exclusive across processes on PostgreSQL.
 
     The advisory lock belongs to the connection, so the session is bound to that one connection for
     the whole turn and its commits do not release the lock. If the unlock cannot be confirmed the
-    connection is discarded rather than returned to the pool with the lock still held."""
+    connection is discarded rather than returned to the pool with the lock still held.
+
+    ``first_read`` (a ``lock_then`` statement) is run as the lock is taken, in the same round trip;
+    its first row is ``turn_first_read``'s. The lock goes at the turn's end, or with its last
+    statement (``finish_turn``)."""
     if not _is_postgresql(sessions):
         async with sessions() as session:
             yield session
@@ -217,12 +230,17 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
         # would wrap the statement in BEGIN … COMMIT, and the session's own commits stay real.
         driver = (await conn.get_raw_connection()).driver_connection
         assert driver is not None
-        await driver.execute("SELECT pg_advisory_lock($1)", key)
+        if first_read is None:
+            await driver.execute("SELECT pg_advisory_lock($1)", key)
+            read = None
+        else:
+            read = await driver.fetchrow(first_read, key, conversation_id)
         async with sessions(bind=conn) as session:
-            session.info[_DRIVER] = driver
+            session.info.update({_DRIVER: driver, _KEY: key, _FIRST_READ: read})
             yield session
-        await conn.rollback()  # nothing left open by the session (a no-op after its last commit)
-        await driver.execute("SELECT pg_advisory_unlock($1)", key)
+        if not session.info.get(_UNLOCKED):
+            await conn.rollback()  # nothing left open by the session (a no-op after its last commit)
+            await driver.execute("SELECT pg_advisory_unlock($1)", key)
         unlocked = True
     finally:
         if not unlocked:
@@ -231,7 +249,7 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
             await conn.close()
 
 
-_DRIVER = "turn_driver"
+_DRIVER, _KEY, _FIRST_READ, _UNLOCKED = "turn_driver", "turn_key", "turn_first_read", "turn_unlocked"
 
 
 def turn_driver(session: AsyncSession) -> Any:
@@ -241,11 +259,17 @@ def turn_driver(session: AsyncSession) -> Any:
     return session.info.get(_DRIVER)
 
 
-async def autocommit(session: AsyncSession, sql: str, *args: Any) -> bool:
-    """Run one statement as its own transaction, in one round trip, if the turn's session holds
-    nothing unsaved and no open transaction (PostgreSQL only): BEGIN and COMMIT around a single
-    statement would be two round trips more. False if it did not run; the caller then runs it in
-    the session as usual."""
+def turn_first_read(session: AsyncSession) -> Any:
+    """The first row of the turn's ``first_read``, once (None if there was none, or on SQLite)."""
+    return session.info.pop(_FIRST_READ, None)
+
+
+async def finish_turn(session: AsyncSession, sql: str) -> bool:
+    """Run the turn's last statement as its own transaction and release the turn lock, in one round
+    trip, if the turn's session holds nothing unsaved and no open transaction (PostgreSQL only):
+    BEGIN, COMMIT and the unlock would be three round trips more. The lock goes only after the
+    commit, so the next holder sees the statement's effect. False if it did not run; the caller
+    then runs it in the session as usual, and the lock goes when the session closes."""
     driver = turn_driver(session)
     # The driver, not the session, knows whether a transaction is open: SQLAlchemy's asyncpg adapter
     # sends BEGIN only with the first statement of the session's (possibly empty) transaction.
@@ -253,7 +277,9 @@ async def autocommit(session: AsyncSession, sql: str, *args: Any) -> bool:
         return False
     if any(session.is_modified(obj) for obj in session.dirty):
         return False
-    await driver.execute(sql, *args)
+    # No arguments: the simple query protocol, which takes several statements in one message.
+    await driver.execute(f"BEGIN; {sql}; COMMIT; SELECT pg_advisory_unlock({int(session.info[_KEY])})")
+    session.info[_UNLOCKED] = True
     return True
 
 

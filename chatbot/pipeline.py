@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from chatbot.conversations import Accepted, ConversationStore
+from chatbot.conversations import FIRST_READ, Accepted, ConversationStore
 from chatbot.flows.engine import FlowState
 from chatbot.i18n import DEFAULT_LANGUAGE, current_language, gettext
 from chatbot.leases import turn_session
@@ -149,7 +149,7 @@ class Pipeline:
     async def _process(self, inbound: InboundMessage, accepted: Accepted, emit: Emit) -> Turn:
         # The asyncio lock orders this process's turns; turn_session extends that to other processes.
         async with self.lock(inbound.conversation_id):
-            async with turn_session(self.sessions, inbound.conversation_id) as session:
+            async with turn_session(self.sessions, inbound.conversation_id, FIRST_READ) as session:
                 turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit)
                 token = current_language.set(DEFAULT_LANGUAGE)
                 try:

@@ -167,7 +167,7 @@ async def postgresql_connections_killed(running: Any, v: Any, url: str, sessions
         assert "id" in await v.call("message", {"text": "what email address can I write to for support?"})
         for _ in range(500):
             if await admin.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                    " AND wait_event_type = 'Lock' AND query LIKE '%pg_advisory_lock%'"):
+                                    " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"):
                 break
             await asyncio.sleep(0.02)
         # ...then every connection of the app is killed, as by a database failover.

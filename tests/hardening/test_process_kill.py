@@ -78,7 +78,7 @@ async def test_a_process_killed_mid_turn_resumes_the_turn_after_restart(serve, v
             assert "id" in ack, "acknowledged: stored before the bot thinks"
             for _ in range(500):  # the turn is now waiting for its lock, with nothing said yet
                 if await admin.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                        " AND wait_event_type = 'Lock' AND query LIKE '%pg_advisory_lock%'"):
+                                        " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"):
                     break
                 await asyncio.sleep(0.02)
             await first.kill()

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 
 from chatbot.app import default_steps
@@ -15,6 +16,7 @@ from chatbot.business_hours import BusinessHours
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import load_desk
+from chatbot.leases import _turn_key
 from chatbot.knowledge import Knowledge
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.pipeline import Pipeline, Turn
@@ -127,6 +129,65 @@ async def test_turns_of_one_conversation_on_two_processes_run_one_after_the_othe
     await asyncio.gather(*(turn(p, cid) for cid in ids for p in (a, b)))
     for cid in ids:
         assert sorted(m.kind for m in said[cid]) == ["answer", "handoff"], said[cid]
+
+
+async def test_a_turn_waiting_for_the_lock_reads_what_the_holder_committed_meanwhile(
+        two_pipelines_on_postgresql: tuple[Pipeline, Pipeline], pg_database: str) -> None:
+    # The lock and the turn's first read go in one round trip: the read must still come after the
+    # lock, in a snapshot that sees the holder's last commit (a single statement's would not).
+    a, b = two_pipelines_on_postgresql
+    earlier, cid = uuid.uuid4().hex, uuid.uuid4().hex
+    for conversation in (earlier, cid):
+        await a.handle(message(conversation, "hello"), _discard)
+    await b.handle(message(earlier, UNCLEAR), _discard)  # the state one misunderstanding leaves
+    admin = await asyncpg.connect(pg_database.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        [state] = await admin.fetch("SELECT state::text FROM conversations WHERE id = $1", earlier)
+        await admin.execute("SELECT pg_advisory_lock($1)", _turn_key(cid))  # another process's turn
+        said: list[OutboundMessage] = []
+
+        async def emit(out: OutboundMessage) -> None:
+            said.append(out)
+        turn = asyncio.create_task(a.handle(message(cid, UNCLEAR), emit))
+        for _ in range(500):
+            if await admin.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                    " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"):
+                break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the turn never waited for the lock")
+        # The holder's turn misunderstood the visitor too, and commits that before letting go.
+        await admin.execute("UPDATE conversations SET state = $2::json WHERE id = $1", cid, state[0])
+        await admin.execute("SELECT pg_advisory_unlock($1)", _turn_key(cid))
+        await asyncio.wait_for(turn, 30)
+    finally:
+        await admin.close()
+    assert [m.kind for m in said] == ["handoff"], "the second misunderstanding hands off"
+
+
+@pytest.mark.parametrize("text", ["what are your support hours?", UNCLEAR])
+async def test_a_finished_turn_leaves_its_conversation_unlocked_and_owing_nothing(
+        two_pipelines_on_postgresql: tuple[Pipeline, Pipeline], pg_database: str, text: str) -> None:
+    # The turn's last statement (the pending row's delete) and the unlock share a round trip: the
+    # lock must still go, after the commit, whether the turn changed the conversation's state or not.
+    a, _ = two_pipelines_on_postgresql
+    cid = uuid.uuid4().hex
+    await a.handle(message(cid, "hello"), _discard)
+    said: list[OutboundMessage] = []
+
+    async def emit(out: OutboundMessage) -> None:
+        said.append(out)
+    await a.handle(message(cid, text), emit)
+    assert said and said[-1].kind in ("answer", "question")
+    admin = await asyncpg.connect(pg_database.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        assert await admin.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0
+        assert await admin.fetchval("SELECT pg_try_advisory_lock($1)", _turn_key(cid)), "free for the next turn"
+        assert await admin.fetchval("SELECT count(*) FROM pending_turns WHERE conversation_id = $1", cid) == 0
+        assert await admin.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                    " AND state LIKE 'idle in transaction%'") == 0, "pooled connections clean"
+    finally:
+        await admin.close()
 
 
 async def _discard(out: OutboundMessage) -> None:
