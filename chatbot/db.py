@@ -94,9 +94,10 @@ IDLE_BEFORE_PING = 10.0  # seconds a pooled connection may sit unused before it 
 def _ping_when_idle(engine: AsyncEngine) -> None:
     """pool_pre_ping, but only for connections that sat idle: on asyncpg a ping is three round
     trips (BEGIN, ";", ROLLBACK) and every message checks a connection out twice. A connection
-    used moments ago is alive; one that waited (through a database restart, say) is checked and
-    replaced if dead. A connection that dies while busy is caught by SQLAlchemy's disconnect
-    handling, which invalidates the pool."""
+    the server closed (a failover, a restart, pg_terminate_backend) is known closed to asyncpg
+    as soon as its socket says so, and is replaced at checkout without a round trip; one that sat
+    idle for long (where nothing may have said so) is pinged. A connection that dies while busy is
+    caught by SQLAlchemy's disconnect handling, which invalidates the pool."""
 
     @event.listens_for(engine.sync_engine, "checkin")
     def _checked_in(dbapi_conn, record):  # type: ignore[no-untyped-def]
@@ -104,6 +105,8 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _checked_out(dbapi_conn, record, proxy):  # type: ignore[no-untyped-def]
+        if dbapi_conn.driver_connection.is_closed():
+            raise DisconnectionError("the database closed this connection")
         since = record.info.get("checked_in")
         if since is not None and time.monotonic() - since > IDLE_BEFORE_PING:
             try:
