@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 NAMESPACE = "/agent"
 AGENTS = "agents"  # every console: queue changes
 ACTIONS = frozenset({"queue", "open", "take", "send", "typing", "read", "hand_back", "convert", "close"})
+# At most one queue.changed per this many seconds from one process: a console re-reads its whole
+# queue on each, and on a busy site every customer message changes the list of live chats.
+QUEUE_NOTICE_EVERY = 0.5
 
 
 def conversation_room(conversation_id: str) -> str:
@@ -40,6 +43,8 @@ class AgentNamespace(socketio.AsyncNamespace):
         self._tokens: dict[str, str] = {}  # sid -> session token, this process's connections only
         self._watching: dict[str, str] = {}  # sid -> the conversation its console shows
         self._tasks: set[asyncio.Task[None]] = set()  # strong references until each ends
+        self._queue_noticed_at = float("-inf")  # loop time of the last queue.changed
+        self._queue_notice_due = False  # a queue.changed is scheduled for the end of the window
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         sid = args[0] if args else ""
@@ -189,7 +194,35 @@ class AgentNamespace(socketio.AsyncNamespace):
             await self.server.emit("ticket", done.ticket, namespace=CHAT, room=cid)
         await self.emit("conversation.changed", {"conversation_id": cid}, room=conversation_room(cid))
         if queue_changed:
-            await self.emit("queue.changed", {"conversation_id": cid}, room=AGENTS)
+            await self.queue_changed()
+
+    async def queue_changed(self) -> None:
+        """Tell every console to re-read its queue: at once after a quiet spell, else once when
+        ``QUEUE_NOTICE_EVERY`` has passed since the last notice. One notice covers every change
+        before it, so none is lost, and a console gets a couple per second however busy the site."""
+        if self._queue_notice_due:
+            return  # the notice already scheduled will cover this change too
+        wait = self._queue_noticed_at + QUEUE_NOTICE_EVERY - asyncio.get_running_loop().time()
+        if wait <= 0:
+            await self._notice_queue()
+            return
+        self._queue_notice_due = True
+
+        async def later() -> None:
+            await asyncio.sleep(wait)
+            self._queue_notice_due = False
+            try:
+                await self._notice_queue()
+            except Exception:  # Redis away: the consoles' 30-second refresh still catches up
+                log.exception("could not tell the consoles their queue changed")
+
+        task = asyncio.create_task(later())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _notice_queue(self) -> None:
+        self._queue_noticed_at = asyncio.get_running_loop().time()
+        await self.emit("queue.changed", {}, room=AGENTS)
 
     async def relay(self, event: str, conversation_id: str, data: dict[str, Any]) -> None:
         """What happens in a visitor's chat, for the consoles (called by the chat channel)."""
@@ -197,7 +230,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         if event == "message":
             await self.emit("conversation.message", {"conversation_id": conversation_id, "message": data}, room=room)
             if data.get("author") == "customer" or data.get("kind") == "handoff":
-                await self.emit("queue.changed", {"conversation_id": conversation_id}, room=AGENTS)
+                await self.queue_changed()
         elif event == "typing":
             await self.emit("conversation.typing", {"conversation_id": conversation_id,
                                                     "typing": bool(data.get("typing"))}, room=room)

@@ -130,7 +130,12 @@
 
   /* ---- queue ---- */
 
-  function scheduleRefresh() { clearTimeout(refreshTimer); refreshTimer = setTimeout(refreshQueue, 150); }
+  // One re-read soon after a change, and not pushed back by the changes that follow it: on a busy
+  // site the notices never stop long enough for a re-read that waits for quiet.
+  function scheduleRefresh() {
+    if (refreshTimer) return;  // the re-read already due will show this change too
+    refreshTimer = setTimeout(function () { refreshTimer = null; refreshQueue(); }, 150);
+  }
 
   function refreshQueue() {
     if (!socket) return;

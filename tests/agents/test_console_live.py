@@ -214,3 +214,27 @@ async def test_an_event_named_connect_or_disconnect_cannot_replay_the_handlers(c
         answer = await anna.call(name, {"HTTP_ORIGIN": "https://evil.example"})
         assert answer["error"]["code"] == "unknown_event"
     assert "conversations" in await anna.call("queue"), "the console still works"
+
+
+async def test_a_busy_site_sends_a_console_few_queue_notices_the_last_after_the_last_change(
+        visitor: Any, console: Any, monkeypatch: Any) -> None:
+    # A console re-reads its whole queue on each notice; one per customer message would be hundreds
+    # a second on a busy site. A long window here keeps the timing unambiguous on a slow machine.
+    monkeypatch.setattr("chatbot.channels.agent.QUEUE_NOTICE_EVERY", 3.0)
+    anna = await console()
+    visitors = [visitor() for _ in range(3)]
+    for v in visitors:
+        await v.connect(locale="en")
+    for text in ("hello", "what are your support hours?"):
+        for v in visitors:
+            assert "id" in await v.say(text)
+    # Six customer messages: the first is announced at once...
+    await anna.wait_for(lambda: len(anna.of("queue.changed")) >= 1)
+    await asyncio.sleep(0.5)
+    assert len(anna.of("queue.changed")) == 1, "the rest wait for the window to end"
+    # ...the other five in one notice when the window ends, so the console's last re-read sees them.
+    await anna.wait_for(lambda: len(anna.of("queue.changed")) == 2, timeout=10)
+    await asyncio.sleep(3.5)
+    assert len(anna.of("queue.changed")) == 2, "nothing changed since: no further notice"
+    queue = (await anna.call("queue"))["conversations"]
+    assert {v.session["conversation_id"] for v in visitors} <= {e["conversation_id"] for e in queue}
