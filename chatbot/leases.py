@@ -218,8 +218,9 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
     ``first_read`` (a ``lock_then`` statement) is run as the lock is taken, in the same round trip;
     its first row is ``turn_first_read``'s. The lock goes at the turn's end, or with its last
     statement (``finish_turn``)."""
-    if not _is_postgresql(sessions):
-        async with sessions() as session:
+    if not _is_postgresql(sessions):  # one process: the pipeline's asyncio lock suffices
+        async with _engine(sessions).connect() as conn, sessions(bind=conn) as session:
+            session.info[_SQLITE] = (await conn.get_raw_connection()).driver_connection
             yield session
         return
     key = _turn_key(conversation_id)
@@ -250,6 +251,7 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
 
 
 _DRIVER, _KEY, _FIRST_READ, _UNLOCKED = "turn_driver", "turn_key", "turn_first_read", "turn_unlocked"
+_SQLITE = "turn_sqlite"
 
 
 def turn_driver(session: AsyncSession) -> Any:
@@ -259,9 +261,19 @@ def turn_driver(session: AsyncSession) -> Any:
     return session.info.get(_DRIVER)
 
 
+def turn_sqlite(session: AsyncSession) -> Any:
+    """The aiosqlite connection a SQLite turn session is bound to (None on PostgreSQL)."""
+    return session.info.get(_SQLITE)
+
+
 def turn_first_read(session: AsyncSession) -> Any:
     """The first row of the turn's ``first_read``, once (None if there was none, or on SQLite)."""
     return session.info.pop(_FIRST_READ, None)
+
+
+def unsaved(session: AsyncSession) -> bool:
+    """Does the session hold changes it has not flushed yet?"""
+    return bool(session.new or session.deleted) or any(session.is_modified(obj) for obj in session.dirty)
 
 
 async def finish_turn(session: AsyncSession, sql: str) -> bool:
@@ -273,9 +285,7 @@ async def finish_turn(session: AsyncSession, sql: str) -> bool:
     driver = turn_driver(session)
     # The driver, not the session, knows whether a transaction is open: SQLAlchemy's asyncpg adapter
     # sends BEGIN only with the first statement of the session's (possibly empty) transaction.
-    if driver is None or driver.is_in_transaction() or session.new or session.deleted:
-        return False
-    if any(session.is_modified(obj) for obj in session.dirty):
+    if driver is None or driver.is_in_transaction() or unsaved(session):
         return False
     # No arguments: the simple query protocol, which takes several statements in one message.
     await driver.execute(f"BEGIN; {sql}; COMMIT; SELECT pg_advisory_unlock({int(session.info[_KEY])})")
