@@ -63,7 +63,8 @@ def build_app(settings: Settings) -> web.Application:
     desk = load_desk(settings.desk_file or None)
     analyzer = Analyzer(desk)
     knowledge = Knowledge(desk, BusinessHours(desk))
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
+                           max_overflow=settings.database_max_overflow)
     sessions = session_factory(engine)
     store = ConversationStore(sessions)
     pipeline = Pipeline(sessions, store, default_steps(settings, desk, analyzer, knowledge))

@@ -66,7 +66,8 @@ def sync_url(url: str) -> str:
     return async_url(url)
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 30, max_overflow: int = 10) -> AsyncEngine:
+    """The engine for a database URL; ``pool_size`` and ``max_overflow`` are PostgreSQL's (Settings)."""
     url = async_url(url)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
@@ -84,7 +85,7 @@ def create_engine(url: str) -> AsyncEngine:
             cur.close()
 
         return engine
-    engine = create_async_engine(url, pool_size=10, max_overflow=20)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     _ping_when_idle(engine)
     return engine
 

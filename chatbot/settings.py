@@ -24,6 +24,11 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE}"
+    # PostgreSQL connections each process keeps open, and how many more it may open for a burst. A
+    # chat turn holds one for its whole length; a pool too small for the turns in flight opens and
+    # closes connections all the time (docs/benchmarks.md). Processes × (both) < max_connections.
+    database_pool_size: int = 30
+    database_max_overflow: int = 10
     host: str = "127.0.0.1"
     port: int = 8080
     # Signs chat resume tokens and outgoing Message-IDs. Set it in production: a random default
@@ -143,6 +148,9 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: str | Path 
     settings = Settings(**values)
     if not settings.database_url.split(":", 1)[0].startswith(("sqlite", "postgresql")):
         raise SettingsError("setting CHATBOT_DATABASE_URL must be an sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+    if settings.database_pool_size < 1 or settings.database_max_overflow < 0:
+        raise SettingsError("settings CHATBOT_DATABASE_POOL_SIZE (at least 1) and CHATBOT_DATABASE_MAX_OVERFLOW"
+                            " (at least 0) are out of range")
     if not 1 <= settings.port <= 65535:
         raise SettingsError("setting CHATBOT_PORT must be between 1 and 65535")
     try:

@@ -53,3 +53,5 @@ def test_a_bad_setting_stops_with_a_sentence_naming_it() -> None:
     assert out.returncode == 2 and "CHATBOT_PORT" in out.stderr
     out = run(["db", "upgrade"], env={"CHATBOT_DATABASE_URL": "mysql://x"})
     assert out.returncode == 2 and "CHATBOT_DATABASE_URL" in out.stderr
+    out = run(["db", "upgrade"], env={"CHATBOT_DATABASE_POOL_SIZE": "0"})
+    assert out.returncode == 2 and "CHATBOT_DATABASE_POOL_SIZE" in out.stderr

@@ -70,3 +70,40 @@ async def test_a_connection_that_died_under_a_raw_statement_is_not_pooled_again(
 async def _terminate_soon(pg_database: str, pid: int) -> None:
     await asyncio.sleep(0.2)
     await _terminate(pg_database, pid)
+
+
+async def test_the_pool_keeps_its_size_open_and_closes_the_burst(pg_database: str) -> None:
+    """A turn holds a connection throughout: connections beyond the pool are opened for a burst and
+    closed after it, so the pool must be as large as the usual number of turns in flight."""
+    engine = create_engine(pg_database, pool_size=3, max_overflow=2)
+    admin = await asyncpg.connect(pg_database.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        async def open_ones() -> int:
+            return int(await admin.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                            " AND pid <> pg_backend_pid()"))
+        held = [await engine.connect() for _ in range(5)]
+        for conn in held:
+            await conn.scalar(text("SELECT 1"))
+        assert await open_ones() == 5
+        with pytest.raises(TimeoutError):  # a sixth waits for one of them
+            await asyncio.wait_for(engine.connect(), 0.5)
+        for conn in held:
+            await conn.close()
+        await asyncio.sleep(0.1)
+        assert await open_ones() == 3, "the pool's three stay open, the burst's two are closed"
+    finally:
+        await admin.close()
+        await engine.dispose()
+
+
+async def test_the_service_sizes_its_pool_from_the_settings(pg_database: str) -> None:
+    from chatbot.app import PIPELINE, build_app
+    from chatbot.settings import Settings
+
+    app = build_app(Settings(database_url=pg_database, secret_key="test", database_pool_size=4,
+                             database_max_overflow=1))
+    engine = app[PIPELINE].sessions.kw["bind"]
+    try:
+        assert (engine.pool.size(), engine.pool._max_overflow) == (4, 1)
+    finally:
+        await engine.dispose()
