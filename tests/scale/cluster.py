@@ -170,6 +170,8 @@ class Cluster:
     def __init__(self, database_url: str, workdir: Path, processes: int, *, redis_url: str = "",
                  **extra_env: str) -> None:
         channel = f"chatbot-test-{uuid.uuid4().hex[:8]}"
+        # PostgreSQL's default max_connections is 100: the processes' pools share about 80 of them.
+        extra_env.setdefault("CHATBOT_DATABASE_POOL_SIZE", str(max(5, min(30, 80 // processes - 10))))
         self.servers = [
             ServerProcess(server_env(database_url, redis_url=redis_url, redis_channel=channel, **extra_env),
                           workdir, f"chatbot-{i + 1}")
