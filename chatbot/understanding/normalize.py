@@ -22,6 +22,8 @@ _WS = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced text for lexicon matching."""
+    if text.isascii():  # nothing to decompose (most English and many unaccented messages)
+        return _WS.sub(" ", text.replace("`", "'").lower()).strip()
     text = text.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -69,7 +69,7 @@ def clause_ids(folded: str) -> list[int]:
     return numbers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entry:
     lang: str            # "*" for language-independent technical terms
     intent: str
@@ -112,9 +112,14 @@ def _parse(lang: str, intent: str, blob: str) -> list[Entry]:
 def _index() -> _Index:
     exact: dict[str, list[Entry]] = defaultdict(list)
     prefix: dict[str, list[Entry]] = defaultdict(list)
+    seen: set[tuple[str, str, float, tuple[str, ...]]] = set()
     for lang, module in _MODULES.items():
         for intent, blob in module.LEXICON.items():
             for entry in _parse(lang, intent, blob):
+                key = (entry.lang, entry.intent, entry.weight, entry.pattern)
+                if key in seen:  # a phrase written twice counts once (entries compare by identity)
+                    continue
+                seen.add(key)
                 first = entry.pattern[0]
                 if first.endswith("*"):
                     prefix[first[:-1]].append(entry)
