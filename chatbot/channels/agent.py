@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 import socketio
+from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from chatbot.agents.auth import AgentAuth, AgentIdentity
 from chatbot.agents.canned import canned_answers
@@ -196,6 +197,15 @@ class AgentNamespace(socketio.AsyncNamespace):
         if queue_changed:
             await self.queue_changed()
 
+    def _anyone_may_watch(self, room: str) -> bool:
+        """False when no console here shows the conversation and no other process could (one process,
+        no Redis): most chats are never opened by an agent, and encoding an event for nobody costs
+        CPU on every message."""
+        manager = self.server.manager
+        if isinstance(manager, AsyncPubSubManager):
+            return True  # a console on another process may show it
+        return next(iter(manager.get_participants(self.namespace, room)), None) is not None
+
     async def queue_changed(self) -> None:
         """Tell every console to re-read its queue: at once after a quiet spell, else once when
         ``QUEUE_NOTICE_EVERY`` has passed since the last notice. One notice covers every change
@@ -228,7 +238,9 @@ class AgentNamespace(socketio.AsyncNamespace):
         """What happens in a visitor's chat, for the consoles (called by the chat channel)."""
         room = conversation_room(conversation_id)
         if event == "message":
-            await self.emit("conversation.message", {"conversation_id": conversation_id, "message": data}, room=room)
+            if self._anyone_may_watch(room):
+                await self.emit("conversation.message", {"conversation_id": conversation_id, "message": data},
+                                room=room)
             if data.get("author") == "customer" or data.get("kind") == "handoff":
                 await self.queue_changed()
         elif event == "typing":

@@ -90,6 +90,42 @@ async def test_a_reply_reaches_the_visitors_tabs_on_every_process(
         "customer", "bot", "bot", "customer", "bot", "customer", "bot"]
 
 
+async def test_an_agent_on_one_process_follows_and_answers_a_visitor_on_another(
+        two_processes: Cluster, scale_database: str, tabs: Callable[[str], ChatVisitor]) -> None:
+    from chatbot.agents.auth import AgentAuth
+    from chatbot.db import create_engine, session_factory
+    from tests.agents.conftest import FAST, PASSWORD, Console, login
+
+    a, b = two_processes.urls
+    engine = create_engine(scale_database)
+    try:
+        await AgentAuth(session_factory(engine), hasher=FAST).add_agent(
+            name="Anna Nowak", email="anna@introserv.com", teams=("support",), role="agent", password=PASSWORD)
+    finally:
+        await engine.dispose()
+    visitor = tabs(a)  # the visitor's widget is served by process A...
+    await visitor.connect(locale="en")
+    await visitor.say("I want to talk to a person")
+    await visitor.wait_for(lambda: any(m["kind"] == "handoff" for m in visitor.messages()))
+    status, _, token = await login(b, "anna@introserv.com")  # ...the agent's console by process B
+    assert status == 200 and token
+    console = Console(b)
+    try:
+        await console.connect(token)
+        cid = visitor.session["conversation_id"]
+        opened = await console.call("open", {"conversation_id": cid})
+        assert [m["text"] for m in opened["messages"] if m["author"] == "customer"] == ["I want to talk to a person"]
+        await console.call("take", {"conversation_id": cid})
+        await visitor.say("my server 203.0.113.7 is down")  # written on A, shown live on B
+        await console.wait_for(lambda: any(e["message"]["text"] == "my server 203.0.113.7 is down"
+                                           for e in console.of("conversation.message")))
+        sent = await console.call("send", {"conversation_id": cid, "text": "Looking at it now."})
+        assert "message" in sent
+        await visitor.wait_for(lambda: any(m["text"] == "Looking at it now." for m in visitor.messages()))
+    finally:
+        await console.close()
+
+
 class Widget:
     """The chat widget of one visitor, as chatbot/static/widget.js behaves: it keeps its resume
     token, reconnects to whichever process the load balancer picks when its connection drops,
