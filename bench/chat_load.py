@@ -39,14 +39,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.scale.cluster import (
-    REDIS_URL,
-    Cluster,
-    ServerProcess,
-    create_database,
-    drop_database,
-    redis_available,
-)
+from tests.scale.cluster import REDIS_URL, Cluster, create_database, drop_database, redis_available
+from tests.servers.chatbot import ServerProcess
 
 CORPUS = REPO / "tests" / "data" / "dev.jsonl"
 PHASE_TIMEOUT = 600.0  # no phase may hang the benchmark

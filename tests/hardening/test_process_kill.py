@@ -44,7 +44,7 @@ async def serve(settings: Settings, sessions: Any, tmp_path: Path) -> AsyncItera
 
     yield make
     for server in made:
-        await server.stop()
+        await server.stopped()
 
 
 async def answered(v: Any) -> list[dict[str, Any]]:
@@ -59,7 +59,7 @@ async def answered(v: Any) -> list[dict[str, Any]]:
 
 async def test_a_process_killed_mid_turn_resumes_the_turn_after_restart(serve, visitors, settings, sessions) -> None:
     first = serve()
-    await first.start()
+    await first.serve()
     v = visitors(first.url)
     await v.connect(locale="en")
     conversation, token = v.session["conversation_id"], v.session["token"]
@@ -67,7 +67,7 @@ async def test_a_process_killed_mid_turn_resumes_the_turn_after_restart(serve, v
     await v.wait_for(lambda: len(v.messages("answer")) == 1)
 
     if settings.is_sqlite:
-        await first.kill()
+        await first.killed()
         await ConversationStore(sessions).accept(InboundMessage(
             channel="chat", conversation_id=conversation, text=QUESTION, received_at=utcnow()))
     else:
@@ -81,13 +81,13 @@ async def test_a_process_killed_mid_turn_resumes_the_turn_after_restart(serve, v
                                         " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"):
                     break
                 await asyncio.sleep(0.02)
-            await first.kill()
+            await first.killed()
         finally:
             await admin.close()
     assert first.proc is not None and first.proc.returncode == -signal.SIGKILL
 
     second = serve()
-    await second.start()
+    await second.serve()
     again = visitors(second.url)
     await again.connect(token=token)
     assert again.session["resumed"] and again.session["conversation_id"] == conversation

@@ -1,21 +1,17 @@
 """Several `chatbot serve` processes against one PostgreSQL database and one Redis, as a deployment
 behind a load balancer would run them. Used by the multi-process tests and by bench/chat_load.py.
 
-Every wait is bounded; every process started here is stopped here (by its own pid)."""
+Every wait is bounded; every process started here is stopped here (by its own pid): the process
+class is tests/servers/chatbot.py's."""
 from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 from chatbot.migrate import upgrade
-from tests.servers._common import free_port
+from tests.servers.chatbot import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("CHATBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -84,84 +80,6 @@ def server_env(database_url: str, *, redis_url: str = "", redis_channel: str = "
         env["CHATBOT_REDIS_CHANNEL"] = redis_channel or f"chatbot-test-{uuid.uuid4().hex[:8]}"
     env.update(extra)
     return env
-
-
-class ServerProcess:
-    """One `chatbot serve` (or any aiohttp server command) on a free port of 127.0.0.1."""
-
-    def __init__(self, env: dict[str, str], workdir: Path, name: str, command: list[str] | None = None) -> None:
-        self.env, self.name = env, name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / f"{name}.log"
-        self.command = command or [sys.executable, "-m", "chatbot", "serve", "--port", str(self.port)]
-        self.workdir = workdir
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def start(self) -> None:
-        log = self.log_path.open("ab")
-        # cwd is a scratch directory: no ./chatbot.toml of a developer's checkout is read.
-        self.proc = subprocess.Popen(self.command, env=self.env, cwd=self.workdir, stdout=log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        log.close()
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.name} not ready after {timeout:.0f}s:\n{self.log_tail()}")
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def kill(self) -> None:
-        """kill -9: no cleanup handler runs, sockets and database sessions just drop."""
-        if self.alive():
-            os.kill(self.pid, signal.SIGKILL)
-            assert self.proc is not None
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if not self.alive():
-            return
-        assert self.proc is not None
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def rss_kb(self) -> int:
-        """Resident memory of the process now, from /proc (Linux)."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time the process has used so far."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
 
 
 class Cluster:

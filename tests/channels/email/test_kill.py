@@ -66,7 +66,7 @@ async def serve(settings: Settings, sessions: Any, dovecot: DovecotServer, smtp_
 
     yield make
     for server in made:
-        await server.stop()
+        await server.stopped()
 
 
 # Two registered customers (tickets are opened for known customers only), in their languages.
@@ -112,7 +112,7 @@ async def test_sigkill_at_any_point_loses_no_mail_and_never_acknowledges_twice(
     async def serve_and_deliver_two() -> Any:
         """A new process reading the mailbox, and two more customer mails for it."""
         server = serve()
-        await server.start()
+        await server.serve()
         await server.reading_mailbox()
         for _ in range(2):
             raw, message_id = request(len(delivered) + 1)
@@ -122,7 +122,7 @@ async def test_sigkill_at_any_point_loses_no_mail_and_never_acknowledges_twice(
     for delay in DELAYS:
         server = await serve_and_deliver_two()
         await asyncio.sleep(delay)
-        await server.kill()
+        await server.killed()
 
     # The relay is down: acknowledgements wait in the outbox when the process dies.
     smtp_server.stop()
@@ -132,11 +132,11 @@ async def test_sigkill_at_any_point_loses_no_mail_and_never_acknowledges_twice(
             if await s.scalar(select(func.count()).select_from(OutboxMail).where(OutboxMail.attempts >= 1)):
                 break
             await asyncio.sleep(0.05)
-    await server.kill()
+    await server.killed()
     smtp_server.start()
 
     final = serve()
-    await final.start()
+    await final.serve()
     await quiescent(sessions, expected=len(delivered))
 
     async with sessions() as s:
