@@ -7,14 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
-from sqlalchemy import DateTime, Executable, MetaData, TypeDecorator, event
+from sqlalchemy import ClauseElement, DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.compiler import SQLCompiler
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -144,8 +145,8 @@ class Compiled:
     four (docs/benchmarks.md). Values are given by bind name; literal values in the statement are
     its defaults."""
 
-    def __init__(self, statement: Executable, dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
         self.sql = compiled.string
         self._binds = [(name, compiled.binds[name].value,
                         compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
@@ -156,7 +157,7 @@ class Compiled:
     def params(self, values: dict[str, Any]) -> tuple[Any, ...]:
         out = []
         for name, default, process in self._binds:
-            value = values[name] if name in values else default
+            value = values.get(name, default)
             out.append(process(value) if process is not None else value)
         return tuple(out)
 

@@ -16,8 +16,8 @@ from chatbot.business_hours import BusinessHours
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import load_desk
-from chatbot.leases import _turn_key
 from chatbot.knowledge import Knowledge
+from chatbot.leases import _turn_key
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.pipeline import Pipeline, Turn
 from chatbot.settings import Settings
