@@ -14,7 +14,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from chatbot.app import build_app
+    from chatbot.migrate import schema_problem
 
+    # Every chat turn relies on the schema (tables, stored functions): refuse to start without it
+    # rather than acknowledge messages and fail every turn.
+    problem = asyncio.run(schema_problem(settings.database_url))
+    if problem:
+        print(f"chatbot: {problem}", file=sys.stderr)
+        return 2
     app = build_app(settings)
     # What start-up built (models, catalogues, profiles: ~1 M objects) lives as long as the process:
     # out of the collector's sight, a full collection no longer walks it while visitors wait.

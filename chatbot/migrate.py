@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatbot.db import create_engine
@@ -39,3 +41,26 @@ def _upgrade_sync(connection, database_url: str, revision: str) -> None:  # type
 
 def upgrade_blocking(database_url: str) -> None:
     asyncio.run(upgrade(database_url))
+
+
+async def schema_problem(database_url: str) -> str | None:
+    """None when the database has every migration of this release; else what is wrong, as a
+    sentence for the operator. A database with migrations this release does not know (a newer
+    release migrated it first, during a rolling update) is accepted: migrations only add."""
+    script = ScriptDirectory.from_config(alembic_config(database_url))
+    known = {rev.revision for rev in script.walk_revisions()}
+    engine: AsyncEngine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            current = set(await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads()))
+    finally:
+        await engine.dispose()
+    if current - known:
+        return None
+    missing = set(script.get_heads()) - current
+    applied_below = {rev.revision for head in current for rev in script.iterate_revisions(head, "base")}
+    missing -= applied_below
+    if not missing:
+        return None
+    return (f"the database lacks migrations of this release ({', '.join(sorted(missing))}): "
+            "run `chatbot db upgrade` first")

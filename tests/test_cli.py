@@ -1,11 +1,15 @@
 """The `chatbot` command as an operator runs it."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from chatbot.migrate import schema_problem, upgrade
+from tests.servers._common import free_port
 
 CHATBOT = [sys.executable, "-m", "chatbot"]
 
@@ -55,3 +59,18 @@ def test_a_bad_setting_stops_with_a_sentence_naming_it() -> None:
     assert out.returncode == 2 and "CHATBOT_DATABASE_URL" in out.stderr
     out = run(["db", "upgrade"], env={"CHATBOT_DATABASE_POOL_SIZE": "0"})
     assert out.returncode == 2 and "CHATBOT_DATABASE_POOL_SIZE" in out.stderr
+
+
+def test_serve_refuses_a_database_without_this_releases_migrations(tmp_path: Path) -> None:
+    env = {"CHATBOT_DATABASE_URL": f"sqlite:///{tmp_path}/old.sqlite3", "CHATBOT_PORT": str(free_port())}
+    out = run(["serve"], env=env)  # nothing migrated at all
+    assert out.returncode == 2 and "chatbot db upgrade" in out.stderr
+    asyncio.run(upgrade(env["CHATBOT_DATABASE_URL"], "0008_recovery"))  # an older release's schema
+    out = run(["serve"], env=env)
+    assert out.returncode == 2 and "0010_turn_lock_function" in out.stderr and "chatbot db upgrade" in out.stderr
+
+
+async def test_a_fully_migrated_database_has_no_schema_problem(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/new.sqlite3"
+    await upgrade(url)
+    assert await schema_problem(url) is None
