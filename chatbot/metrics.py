@@ -69,9 +69,14 @@ class Metrics:
         self.agents = Gauge("chatbot_connected_agents", "Agents connected to this process", registry=r)
         self.rate_limited = Counter("chatbot_rate_limited", "Requests refused by an abuse limit", ["limit"],
                                     registry=r)
+        self.db_connections = Gauge("chatbot_db_connections", "Database connections of this process's pool "
+                                    "(in_use: held by a request or a turn; idle: open, waiting in the pool)",
+                                    ["state"], registry=r)
+        self.db_pool_size = Gauge("chatbot_db_pool_size", "Connections the pool keeps open "
+                                  "(CHATBOT_DATABASE_POOL_SIZE)", registry=r)
         self.scrape_errors = Counter("chatbot_metrics_probe_errors", "Database probes that failed at scrape",
                                      registry=r)
-        self.probes: list[Probe] = [_probe_tickets, _probe_outbox, _probe_unprocessable]
+        self.probes: list[Probe] = [_probe_pool, _probe_tickets, _probe_outbox, _probe_unprocessable]
 
     # -- hooks for code that reports events ------------------------------------------------------
     def sla_warning(self, team: str, priority: str) -> None:
@@ -142,6 +147,15 @@ class TurnMetrics(TurnObserver):
 
 def _seconds_since(moment: datetime) -> float:
     return max(0.0, (utcnow() - moment).total_seconds())
+
+
+async def _probe_pool(session: AsyncSession, m: Metrics) -> None:
+    """This process's connections (a pool always at its limit makes turns wait: docs/scaling.md)."""
+    pool: Any = session.get_bind().pool
+    if hasattr(pool, "checkedout"):  # a queue pool (SQLAlchemy's default for both databases)
+        m.db_connections.labels("in_use").set(pool.checkedout())
+        m.db_connections.labels("idle").set(pool.checkedin())
+        m.db_pool_size.set(pool.size())
 
 
 async def _probe_tickets(session: AsyncSession, m: Metrics) -> None:

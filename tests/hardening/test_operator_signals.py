@@ -131,3 +131,22 @@ async def test_metrics_are_not_served_to_the_internet(make_app) -> None:
             assert r.status == 404
         async with http.get(f"{running.url}/metrics", headers={"X-Forwarded-For": "10.1.2.3"}) as r:
             assert r.status == 200, "the Prometheus server on the private network"
+
+
+async def test_the_database_pool_is_visible(make_app) -> None:
+    from chatbot.app import PIPELINE
+
+    running = await make_app(database_pool_size=7)  # PostgreSQL's; SQLite keeps SQLAlchemy's default
+    engine = running.app[PIPELINE].sessions.kw["bind"]
+    held = [await engine.connect() for _ in range(3)]  # three turns in flight
+    try:
+        for conn in held:
+            await conn.exec_driver_sql("SELECT 1")
+        m = await scrape(running.url)
+        assert m[("chatbot_db_pool_size", ())] == (7 if engine.dialect.name == "postgresql" else 5)
+        assert m[("chatbot_db_connections", (("state", "in_use"),))] >= 3
+    finally:
+        for conn in held:
+            await conn.close()
+    m = await scrape(running.url)
+    assert m[("chatbot_db_connections", (("state", "idle"),))] >= 3, "returned, and kept open for the next"
