@@ -51,3 +51,9 @@ async def test_what_compiled_writes_the_orm_reads_and_the_other_way_round(sqlite
         [(state, verified, created_at)] = await read.fetch(db, {"id": "orm"})
     assert (state, verified, created_at) == ({"asked": ["ip"]}, False, WHEN.astimezone(UTC))
     assert created_at.tzinfo is not None
+    # Stored alike, to the character: SQL compares and orders these columns as text.
+    async with driver_connection(engine) as db:
+        stored = await db.execute_fetchall("SELECT id, created_at, verified FROM conversations"
+                                           " WHERE id IN ('raw', 'orm') ORDER BY id DESC")
+    assert [tuple(row[1:]) for row in stored] == [(stored[1][1], 1), (stored[1][1], 0)]
+    assert stored[0][1] == "2026-11-22 01:04:05.678901", "UTC, SQLAlchemy's format"
