@@ -6,9 +6,10 @@ Every chat turn passes through here four times: `accept` (the message and its pe
 asyncpg: a stored function for `accept` (migrations/versions/0009_accept_function.py); `load`'s
 query rides with the turn lock (`FIRST_READ`, migrations/versions/0010_turn_lock_function.py) and
 `finish`'s delete with the unlock; `add_reply` runs on the turn's own connection
-(chatbot/leases.py `turn_driver`). SQLite, in-process with no round trips, uses the same steps
-through SQLAlchemy. docs/benchmarks.md tells what this saved; both paths run under every test that
-takes the `database_url` fixture.
+(chatbot/leases.py `turn_driver`). SQLite runs the same statements straight on aiosqlite, compiled
+once by SQLAlchemy (`_Sqlite`, chatbot/db.py `Compiled`): one hand-off to its thread each.
+docs/benchmarks.md tells what this saved; both paths run under every test that takes the
+`database_url` fixture.
 """
 from __future__ import annotations
 
@@ -194,7 +195,8 @@ class ConversationStore:
             rows = await _sqlite(session.get_bind().dialect).load.fetch(db, {"conversation_id": conversation_id})
             record = rows[0] if rows else None
         if record is not None and record[-1] is None:  # no open ticket (with one, the ORM loads its events)
-            # (SQLAlchemy's asyncpg set-up decodes JSON columns; asyncpg gives aware UTC times.)
+            # (Decoded already: JSON and aware UTC times by SQLAlchemy's asyncpg set-up and asyncpg,
+            # or by the SQLite statement's result processors.)
             conv = Conversation(**dict(zip(_CONVERSATION_COLUMNS, record)))
             make_transient_to_detached(conv)  # as if loaded: only later changes are written
             session.add(conv)

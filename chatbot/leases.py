@@ -217,7 +217,8 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
 
     ``first_read`` (a ``lock_then`` statement) is run as the lock is taken, in the same round trip;
     its first row is ``turn_first_read``'s. The lock goes at the turn's end, or with its last
-    statement (``finish_turn``)."""
+    statement (``finish_turn``). On SQLite the session is bound to one pooled connection too, whose
+    aiosqlite connection is ``turn_sqlite``'s."""
     if not _is_postgresql(sessions):  # one process: the pipeline's asyncio lock suffices
         async with _engine(sessions).connect() as conn, sessions(bind=conn) as session:
             session.info[_SQLITE] = (await conn.get_raw_connection()).driver_connection
