@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, literal_column, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
@@ -79,29 +79,27 @@ _INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lan
 _ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"
 
 
-# A turn's first read (PostgreSQL): the conversation and its open ticket's id, run by the function
-# that takes the turn's lock, in the same round trip (chatbot/leases.py `lock_then`): no BEGIN, no
-# ORM query. The open statuses are this module's constants, written into the SQL.
-_CONVERSATION_COLUMNS = [c.name for c in Conversation.__table__.columns]
-assert all(status.isalpha() for status in OPEN_STATUSES)
-_LOAD_CONVERSATION = (
-    f"SELECT {', '.join('c.' + name for name in _CONVERSATION_COLUMNS)}, "
-    "(SELECT max(t.id) FROM tickets t WHERE t.conversation_id = c.id"
-    f" AND t.status IN ({', '.join(repr(status) for status in OPEN_STATUSES)})) "
-    "FROM conversations c WHERE c.id = $1")
-_PG = postgresql.dialect()
-FIRST_READ = lock_then(_LOAD_CONVERSATION, ", ".join(
-    [f"{c.name} {c.type.compile(dialect=_PG)}" for c in Conversation.__table__.columns] + ["open_ticket integer"]))
 _OPEN = aliased(Ticket)
+assert all(status.isalpha() for status in OPEN_STATUSES)
 _OPEN_TICKET_ID = (  # the statuses written into the SQL (no list to expand: chatbot.db.Compiled)
     select(func.max(_OPEN.id)).where(_OPEN.conversation_id == Conversation.id,
                                      _OPEN.status.in_([literal_column(f"'{s}'") for s in OPEN_STATUSES]))
     .correlate(Conversation).scalar_subquery())
-_WITH_OPEN_TICKET = (  # the same through the ORM (SQLite; or when the ticket must be loaded too)
+_WITH_OPEN_TICKET = (  # the same through the ORM (when the ticket must be loaded too)
     select(Conversation, Ticket)
     .outerjoin(Ticket, Ticket.id == _OPEN_TICKET_ID)
     .where(Conversation.id == bindparam("conversation_id"))
 )
+# A turn's first read: the conversation's columns and its open ticket's id, one row, no ORM query.
+# On PostgreSQL it is run by the function that takes the turn's lock, in the same round trip
+# (chatbot/leases.py `lock_then`); on SQLite straight on aiosqlite (`_Sqlite`).
+_CONVERSATION_COLUMNS = [c.name for c in Conversation.__table__.columns]
+_LOAD = (select(*Conversation.__table__.columns, _OPEN_TICKET_ID)
+         .where(Conversation.id == bindparam("conversation_id")))
+_PG = PGDialect_asyncpg()
+_LOAD_CONVERSATION = str(_LOAD.compile(dialect=_PG))  # the conversation id as $1
+FIRST_READ = lock_then(_LOAD_CONVERSATION, ", ".join(
+    [f"{c.name} {c.type.compile(dialect=_PG)}" for c in Conversation.__table__.columns] + ["open_ticket integer"]))
 _CREATE = sqlite_insert(Conversation).values(  # SQLite's accept: the conversation, if new
     id=bindparam("conversation_id"), channel=bindparam("channel"), contact=bindparam("contact"), state={},
     verified=False, status="bot", created_at=bindparam("now"), updated_at=bindparam("now"),
@@ -118,8 +116,7 @@ class _Sqlite:
         self.insert_message = Compiled(_INSERT_MESSAGE, dialect)
         self.insert_pending = Compiled(_INSERT_PENDING, dialect)
         self.delete_pending = Compiled(_DELETE_PENDING, dialect)
-        self.load = Compiled(select(*Conversation.__table__.columns, _OPEN_TICKET_ID)
-                             .where(Conversation.id == bindparam("conversation_id")), dialect)
+        self.load = Compiled(_LOAD, dialect)
 
 
 _SQLITE: dict[str, _Sqlite] = {}

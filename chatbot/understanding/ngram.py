@@ -69,19 +69,19 @@ class NaiveBayes:
         size = len(vocabulary)
         self._base: list[float] = []   # log prior, and log P(unseen n-gram | class)
         self._unseen: list[float] = []
-        self._delta: dict[str, list[tuple[int, float]]] = {}
+        deltas: dict[str, list[tuple[int, float]]] = {}
         for index, label in enumerate(self.classes):
             denominator = sum(counts[label].values()) + _ALPHA * size
             unseen = math.log(_ALPHA / denominator)
             self._base.append(math.log(prior[label] / total_docs))
             self._unseen.append(unseen)
             for gram, count in counts[label].items():
-                self._delta.setdefault(gram, []).append((index, math.log((count + _ALPHA) / denominator) - unseen))
+                deltas.setdefault(gram, []).append((index, math.log((count + _ALPHA) / denominator) - unseen))
         # Each n-gram's deltas (all > 0: a seen n-gram is likelier than an unseen one), as fixed-point
         # fields of one integer, one field per class: a message's scores are then one sum of
         # integers in C instead of a Python loop over every (n-gram, class) pair.
         self._packed = {gram: sum(round(delta * _SCALE) << (_FIELD_BITS * index) for index, delta in entries)
-                        for gram, entries in self._delta.items()}
+                        for gram, entries in deltas.items()}
 
     def log_scores(self, folded: str) -> dict[str, float]:
         packed = self._packed

@@ -98,4 +98,4 @@ async def test_a_process_killed_mid_turn_resumes_the_turn_after_restart(serve, v
 
     resumed = [line for line in second.log_lines() if line["message"] == "resuming an unfinished turn"]
     assert resumed and resumed[0]["conversation_id"] == conversation, "the log says which conversation"
-    assert SECRET not in second.log.read_text(), "the secret key never reaches the log"
+    assert SECRET not in second.log_path.read_text(), "the secret key never reaches the log"

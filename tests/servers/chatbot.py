@@ -115,7 +115,7 @@ class ChatbotServe(ServerProcess):
 
     def __init__(self, env: dict[str, str], workdir: Path) -> None:
         super().__init__(env, workdir, "server")
-        self.log = self.log_path = workdir / f"server-{self.port}.log"
+        self.log_path = workdir / f"server-{self.port}.log"
 
     async def serve(self) -> None:
         """Start, and return once it answers /healthz."""

@@ -43,7 +43,7 @@ class MailServer(ChatbotServe):
             if any("lease mailbox:INBOX taken" in line.get("message", "") for line in self.log_lines()):
                 return
             await asyncio.sleep(0.05)
-        raise AssertionError(f"never took the mailbox: {self.log.read_text()[-3000:]}")
+        raise AssertionError(f"never took the mailbox: {self.log_tail()}")
 
 
 @pytest.fixture
