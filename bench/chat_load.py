@@ -58,19 +58,34 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def database_cpu_seconds() -> dict[int, float]:
+CpuTimes = dict[int, tuple[float, float]]  # pid: (own, ended children's) seconds
+
+
+def database_cpu_seconds() -> CpuTimes:
     """CPU time of each PostgreSQL and Redis process (this machine's own servers): what a turn
-    costs outside the chatbot's process, on the same two cores."""
-    times: dict[int, float] = {}
+    costs outside the chatbot's process, on the same two cores. Per process: its own time, and that
+    of its children that ended (PostgreSQL's backends: a pooled connection closed during a phase
+    takes its time with it, to the postmaster's account)."""
+    times: dict[int, tuple[float, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:  # the process ended meanwhile
             continue
         if text[text.index("(") + 1:text.rindex(")")] in ("postgres", "redis-server"):
-            fields = text.rsplit(")", 1)[1].split()
-            times[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            fields = [int(f) for f in text.rsplit(")", 1)[1].split()[11:15]]
+            times[int(stat.parent.name)] = ((fields[0] + fields[1]) / tick, (fields[2] + fields[3]) / tick)
     return times
+
+
+def database_cpu_between(before: CpuTimes, after: CpuTimes) -> float:
+    """Seconds of database CPU between two readings: what the processes alive at the end spent, plus
+    what their children that ended spent (their whole lives, less what the first reading had seen of
+    them already)."""
+    spent = sum(own - before.get(pid, (0.0, 0.0))[0] + children - before.get(pid, (0.0, 0.0))[1]
+                for pid, (own, children) in after.items())
+    return spent - sum(own for pid, (own, _) in before.items() if pid not in after)
 
 
 def machine_ticks() -> tuple[int, int, int]:
@@ -89,8 +104,7 @@ class MachineUse:
         self.db0, self.ticks0 = database_cpu_seconds(), machine_ticks()
 
     def report(self, events: int) -> dict[str, float]:
-        now = database_cpu_seconds()  # a process that ended or started meanwhile counts from 0
-        db = sum(t - self.db0.get(pid, 0.0) for pid, t in now.items())
+        db = database_cpu_between(self.db0, database_cpu_seconds())
         busy, steal, total = (b - a for a, b in zip(self.ticks0, machine_ticks()))
         return {"database_cpu_ms_per_event": round(1000 * db / max(1, events), 2),
                 "machine_busy_percent": round(100 * busy / max(1, total), 1),

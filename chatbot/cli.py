@@ -14,11 +14,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from chatbot.app import build_app
+    from chatbot.db import connections_problem
     from chatbot.migrate import schema_problem
 
+    async def check() -> tuple[str | None, str | None]:
+        return (await schema_problem(settings.database_url),
+                await connections_problem(settings.database_url, settings.database_pool_size,
+                                          settings.database_max_overflow))
+
     # Every chat turn relies on the schema (tables, stored functions): refuse to start without it
-    # rather than acknowledge messages and fail every turn.
-    problem = asyncio.run(schema_problem(settings.database_url))
+    # rather than acknowledge messages and fail every turn. Too few connections is a warning, not a
+    # refusal: other processes may close theirs before this one needs them all.
+    problem, shortfall = asyncio.run(check())
     if problem:
         print(f"chatbot: {problem}", file=sys.stderr)
         return 2
@@ -28,6 +35,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     gc.collect()
     gc.freeze()
     logging.getLogger(__name__).info("settings: %s", settings.redacted())
+    if shortfall:
+        logging.getLogger(__name__).warning("%s", shortfall)
     web.run_app(app, host=args.host or settings.host, port=args.port or settings.port,
                 print=lambda msg: print(msg, flush=True), loop=_event_loop())
     return 0

@@ -5,18 +5,23 @@ Every chat turn passes through here four times: `accept` (the message and its pe
 (the turn no longer owed). On PostgreSQL each of those is one round trip or less, straight on
 asyncpg: a stored function for `accept` (migrations/versions/0009_accept_function.py); `load`'s
 query rides with the turn lock (`FIRST_READ`, migrations/versions/0010_turn_lock_function.py) and
-`finish`'s delete with the unlock; `add_reply` runs on the turn's own connection
-(chatbot/leases.py `turn_driver`). SQLite runs the same statements straight on aiosqlite, compiled
-once by SQLAlchemy (`_Sqlite`, chatbot/db.py `Compiled`): one hand-off to its thread each.
+`finish`'s delete with the unlock; `add_reply` runs on the turn's own connection (chatbot/leases.py
+`turn_driver`). Accepts, and the replies of turns with no transaction open, that arrive while
+others are being stored are committed together (group commit, chatbot/db.py `GroupCommit`): a
+busy server pays one round trip and one flush to disk for many. SQLite runs the same statements
+straight on aiosqlite, compiled once by SQLAlchemy (`_Sqlite`, chatbot/db.py `Compiled`): one
+hand-off to its thread each, grouped the same way (and a turn's last commit too).
 docs/benchmarks.md tells what this saved; both paths run under every test that takes the
 `database_url` fixture.
 """
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
@@ -25,7 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
-from chatbot.db import Compiled, driver_connection, utcnow
+from chatbot.db import Compiled, GroupCommit, driver_connection, utcnow
 from chatbot.leases import finish_turn, lock_then, turn_driver, turn_first_read, turn_sqlite, unsaved
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message, Ticket
@@ -74,9 +79,11 @@ _INSERT_PENDING = insert(_PENDING).values(
     message_id=bindparam("message_id"), conversation_id=bindparam("conversation_id"), attempts=0,
     next_attempt_at=bindparam("next_attempt_at"))
 _DELETE_PENDING = delete(_PENDING).where(_PENDING.c.message_id == bindparam("message_id"))
-_INSERT_REPLY = ("INSERT INTO messages (conversation_id, author, kind, text, lang, client_id, created_at,"
-                 " meta) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::json) RETURNING id")
 _ACCEPT_MESSAGE = "SELECT * FROM accept_message($1, $2, $3, $4, $5, $6, $7::json)"
+
+
+def _meta(inbound: InboundMessage) -> dict[str, str]:
+    return {"subject": inbound.subject} if inbound.subject else {}
 
 
 _OPEN = aliased(Ticket)
@@ -98,6 +105,9 @@ _LOAD = (select(*Conversation.__table__.columns, _OPEN_TICKET_ID)
          .where(Conversation.id == bindparam("conversation_id")))
 _PG = PGDialect_asyncpg()
 _LOAD_CONVERSATION = str(_LOAD.compile(dialect=_PG))  # the conversation id as $1
+_INSERT_REPLY_COMPILED = _INSERT_MESSAGE.compile(dialect=_PG)
+_INSERT_REPLY = str(_INSERT_REPLY_COMPILED)
+_INSERT_REPLY_PARAMS = tuple(_INSERT_REPLY_COMPILED.positiontup or ())  # the names of $1, $2, …
 FIRST_READ = lock_then(_LOAD_CONVERSATION, ", ".join(
     [f"{c.name} {c.type.compile(dialect=_PG)}" for c in Conversation.__table__.columns] + ["open_ticket integer"]))
 _CREATE = sqlite_insert(Conversation).values(  # SQLite's accept: the conversation, if new
@@ -132,36 +142,60 @@ def _sqlite(dialect: Dialect) -> _Sqlite:
 class ConversationStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
+        self._accepts = GroupCommit(self._accept_batch, "accepts")
+        self._replies = GroupCommit(self._insert_replies, "replies")
+        self._finishes = GroupCommit(self._delete_pending, "finishes")  # SQLite's (PostgreSQL: finish_turn)
+
+    def observe_batches(self, observe: Callable[[str, int], None]) -> None:
+        """Tell ``observe`` the size of each group commit: ("accepts" | "replies" | "finishes", items)."""
+        self._accepts.observe = functools.partial(observe, "accepts")
+        self._replies.observe = functools.partial(observe, "replies")
+        self._finishes.observe = functools.partial(observe, "finishes")
 
     async def accept(self, inbound: InboundMessage) -> Accepted:
-        """Store the customer's message in one transaction (creating the conversation if new), with
-        its pending row: the turn is owed until its last commit (chatbot/recovery.py)."""
-        meta = {"subject": inbound.subject} if inbound.subject else {}
+        """Store the customer's message (creating the conversation if new) with its pending row: the
+        turn is owed until its last commit (chatbot/recovery.py). Committed before this returns,
+        possibly together with other messages (chatbot/db.py `GroupCommit`)."""
+        return await self._accepts.submit(inbound)
+
+    async def _accept_batch(self, batch: list[InboundMessage]) -> list[Accepted]:
         engine = self.sessions.kw["bind"]
         if engine.dialect.name == "postgresql":
-            # One round trip: the stored function of migrations/versions/0009_accept_function.py.
+            # The stored function of migrations/versions/0009_accept_function.py, once per message, all
+            # in one round trip and one transaction (asyncpg's fetchmany). In conversation order, so
+            # that two processes' batches lock the same conversations in the same order (no deadlock);
+            # a conversation's messages keep their order of arrival.
+            order = sorted(range(len(batch)), key=lambda i: batch[i].conversation_id)
             async with driver_connection(engine) as driver:
-                message_id, created_at, is_first, duplicate = await driver.fetchrow(
-                    _ACCEPT_MESSAGE, inbound.conversation_id, inbound.channel, inbound.sender.address,
-                    inbound.text, inbound.client_id, inbound.received_at, json.dumps(meta))
-            return Accepted(message_id, inbound.conversation_id, created_at, is_first, duplicate)
+                rows = await driver.fetchmany(_ACCEPT_MESSAGE, [
+                    (m.conversation_id, m.channel, m.sender.address, m.text, m.client_id, m.received_at,
+                     json.dumps(_meta(m))) for m in (batch[i] for i in order)])
+            accepted: list[Accepted] = [cast(Accepted, None)] * len(batch)
+            for i, (message_id, created_at, is_first, duplicate) in zip(order, rows, strict=True):
+                accepted[i] = Accepted(message_id, batch[i].conversation_id, created_at, is_first, duplicate)
+            return accepted
         sql = _sqlite(engine.dialect)
         async with driver_connection(engine) as db:  # aiosqlite; returned to the pool rolled back
-            # The same steps as that function. The insert first, so that the transaction holds
-            # SQLite's write lock from its start (a read turned write can fail under WAL).
-            now = utcnow()
-            await sql.create.fetch(db, {"conversation_id": inbound.conversation_id, "channel": inbound.channel,
-                                        "contact": inbound.sender.address, "now": now})
-            [(conv_id, dup_id, dup_at, earlier)] = await sql.locked.fetch(db, {
-                "conversation_id": inbound.conversation_id, "client_id": inbound.client_id})
-            if dup_id is not None:
-                return Accepted(dup_id, conv_id, dup_at, False, duplicate=True)
-            [(message_id,)] = await sql.insert_message.fetch(db, {
-                "conversation_id": conv_id, "author": "customer", "kind": "text", "text": inbound.text,
-                "lang": None, "client_id": inbound.client_id, "created_at": inbound.received_at, "meta": meta})
-            await sql.insert_pending.fetch(db, {"message_id": message_id, "conversation_id": conv_id,
-                                                "next_attempt_at": inbound.received_at})
+            out = [await self._accept_sqlite(sql, db, inbound) for inbound in batch]
             await db.commit()
+        return out
+
+    @staticmethod
+    async def _accept_sqlite(sql: _Sqlite, db: Any, inbound: InboundMessage) -> Accepted:
+        # The same steps as accept_message(). The insert first, so that the transaction holds
+        # SQLite's write lock from its start (a read turned write can fail under WAL).
+        await sql.create.fetch(db, {"conversation_id": inbound.conversation_id, "channel": inbound.channel,
+                                    "contact": inbound.sender.address, "now": utcnow()})
+        [(conv_id, dup_id, dup_at, earlier)] = await sql.locked.fetch(db, {
+            "conversation_id": inbound.conversation_id, "client_id": inbound.client_id})
+        if dup_id is not None:
+            return Accepted(dup_id, conv_id, dup_at, False, duplicate=True)
+        [(message_id,)] = await sql.insert_message.fetch(db, {
+            "conversation_id": conv_id, "author": "customer", "kind": "text", "text": inbound.text,
+            "lang": None, "client_id": inbound.client_id, "created_at": inbound.received_at,
+            "meta": _meta(inbound)})
+        await sql.insert_pending.fetch(db, {"message_id": message_id, "conversation_id": conv_id,
+                                            "next_attempt_at": inbound.received_at})
         return Accepted(message_id, conv_id, inbound.received_at, is_first=not earlier)
 
     async def exists(self, conversation_id: str) -> bool:
@@ -201,8 +235,7 @@ class ConversationStore:
         conv, ticket = (await session.execute(_WITH_OPEN_TICKET, {"conversation_id": conversation_id})).one()
         return conv, ticket
 
-    @staticmethod
-    async def finish(session: AsyncSession, message_id: int) -> None:
+    async def finish(self, session: AsyncSession, message_id: int) -> None:
         """The turn's last statement, before its last commit: the message is no longer owed.
 
         When the turn left nothing else unsaved (its replies are committed), the row goes alone. On
@@ -210,38 +243,80 @@ class ConversationStore:
         wait for the disk (asynchronous commit): a commit fewer to flush per turn. Lost only if
         PostgreSQL itself crashes within its WAL writer's delay; the recovery then runs the turn
         again, and what it had said is not said twice (chatbot/recovery.py). On SQLite the delete and
-        the commit go straight to aiosqlite."""
+        the commit go straight to aiosqlite, together with other turns' when the turn has nothing
+        open (group commit: SQLite flushes its log to disk at every commit)."""
         if await finish_turn(session, "SET LOCAL synchronous_commit TO off; "
                                       f"DELETE FROM pending_turns WHERE message_id = {int(message_id)}"):
             return
         db = turn_sqlite(session)
         if db is not None and not unsaved(session):
+            if not cast(AsyncConnection, session.bind).in_transaction():
+                await self._finishes.submit((db, message_id))
+                return
             await _sqlite(session.get_bind().dialect).delete_pending.fetch(db, {"message_id": message_id})
             await db.commit()  # with whatever the turn flushed and had not committed yet, as the pipeline would
             return
         await session.execute(_DELETE_PENDING, {"message_id": message_id})
 
-    @staticmethod
-    async def add_reply(session: AsyncSession, conversation_id: str, author: str, kind: str, text: str,
+    async def add_reply(self, session: AsyncSession, conversation_id: str, author: str, kind: str, text: str,
                         lang: str, ticket: dict[str, object] | None = None) -> OutboundMessage:
+        """Store what the bot says: on the turn's own connection, in its transaction if it has one
+        open (committed with it, at the turn's next commit); else committed before this returns,
+        together with the replies other turns are storing at the same time."""
         created_at, meta = utcnow(), {"ticket": ticket} if ticket else {}
-        driver = turn_driver(session)
-        if driver is not None:
-            # PostgreSQL: on the turn's own connection, in the session's transaction if one is open.
-            await session.flush()  # what the turn changed goes first, as autoflush would do it
-            message_id = await driver.fetchval(_INSERT_REPLY, conversation_id, author, kind, text, lang,
-                                               created_at, json.dumps(meta))
-            return OutboundMessage(id=message_id, conversation_id=conversation_id, author=author, kind=kind,
-                                   text=text, lang=lang or "en", created_at=created_at, ticket=ticket)
+        driver, db = turn_driver(session), turn_sqlite(session)
         values = {"conversation_id": conversation_id, "author": author, "kind": kind, "text": text,
                   "lang": lang, "client_id": None, "created_at": created_at, "meta": meta}
-        db = turn_sqlite(session)
-        if db is not None:  # SQLite: on the turn's own connection, in its transaction
-            await session.flush()
-            [(message_id,)] = await _sqlite(session.get_bind().dialect).insert_message.fetch(db, values)
-            if not cast(AsyncConnection, session.bind).in_transaction():
-                await db.commit()  # SQLAlchemy has nothing open to commit it with: it commits alone
-        else:
+        if driver is None and db is None:  # not a turn's session
             message_id = (await session.execute(_INSERT_MESSAGE, values)).scalar_one()
+        elif unsaved(session) or (driver.is_in_transaction() if driver is not None
+                                  else cast(AsyncConnection, session.bind).in_transaction()):
+            await session.flush()  # what the turn changed goes first, as autoflush would do it
+            if driver is not None:
+                message_id = await driver.fetchval(_INSERT_REPLY, *_reply_row(values))
+            else:
+                [(message_id,)] = await _sqlite(session.get_bind().dialect).insert_message.fetch(db, values)
+        else:
+            message_id = await self._replies.submit((driver or db, values))
         return OutboundMessage(id=message_id, conversation_id=conversation_id, author=author, kind=kind,
                                text=text, lang=lang or "en", created_at=created_at, ticket=ticket)
+
+    async def _insert_replies(self, batch: list[tuple[Any, dict[str, Any]]]) -> list[int]:
+        """Replies of several turns, each waiting with no transaction open on its own connection:
+        one commit (on PostgreSQL one round trip), on the first turn's connection. On PostgreSQL the
+        inserts lock their conversations only KEY SHARE (the foreign key), which neither an accept's
+        FOR NO KEY UPDATE nor a turn's UPDATE of its conversation waits for: a batch cannot deadlock."""
+        conn = batch[0][0]
+        engine = self.sessions.kw["bind"]
+        if engine.dialect.name != "postgresql":
+            insert = _sqlite(engine.dialect).insert_message
+            return [rows[0][0] for rows in await _commit_each(conn, insert, [values for _, values in batch])]
+        if len(batch) == 1:
+            return [await conn.fetchval(_INSERT_REPLY, *_reply_row(batch[0][1]))]
+        rows = await conn.fetchmany(_INSERT_REPLY, [_reply_row(values) for _, values in batch])
+        return [row[0] for row in rows]
+
+    async def _delete_pending(self, batch: list[tuple[Any, int]]) -> list[None]:
+        """SQLite: the pending rows of several finished turns, each with nothing open on its own
+        connection: one commit, on the first turn's connection."""
+        await _commit_each(batch[0][0], _sqlite(self.sessions.kw["bind"].dialect).delete_pending,
+                           [{"message_id": message_id} for _, message_id in batch])
+        return [None] * len(batch)
+
+
+def _reply_row(values: dict[str, Any]) -> tuple[Any, ...]:
+    """_INSERT_REPLY's arguments, from the values by name (the JSON column as text, for asyncpg)."""
+    return tuple(json.dumps(values[name]) if name == "meta" else values[name] for name in _INSERT_REPLY_PARAMS)
+
+
+async def _commit_each(conn: Any, statement: Compiled,
+                       values: list[dict[str, Any]]) -> list[list[tuple[Any, ...]]]:
+    """SQLite: ``statement`` once per values on one aiosqlite connection, then one commit; on failure
+    rolled back, so that none of it stays behind to be committed by a retry."""
+    try:
+        rows = [await statement.fetch(conn, one) for one in values]
+        await conn.commit()
+    except BaseException:
+        await conn.rollback()
+        raise
+    return rows

@@ -1,13 +1,14 @@
 """Database engine and sessions (SQLAlchemy 2 async): SQLite by default, PostgreSQL to scale."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 import asyncpg
 from sqlalchemy import ClauseElement, DateTime, MetaData, TypeDecorator, event
@@ -118,6 +119,32 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
                 raise DisconnectionError(str(exc)) from exc
 
 
+async def connections_problem(database_url: str, pool_size: int, max_overflow: int) -> str | None:
+    """None when PostgreSQL has room for every connection this process may open (``pool_size`` +
+    ``max_overflow``) beside those already open; else what is short, as a sentence for the operator.
+    Several processes each open their pool as load grows: past ``max_connections`` the last to
+    ask is refused, in the middle of a busy moment. SQLite: always None."""
+    if not async_url(database_url).startswith("postgresql"):
+        return None
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            row = (await conn.exec_driver_sql(
+                "SELECT current_setting('max_connections')::int"
+                " - current_setting('superuser_reserved_connections')::int,"
+                " (SELECT count(*) FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())")).one()
+    finally:
+        await engine.dispose()
+    allowed, in_use = (int(value) for value in row)
+    wanted = pool_size + max_overflow
+    if wanted <= allowed - in_use:
+        return None
+    return (f"this process may open {wanted} database connections (CHATBOT_DATABASE_POOL_SIZE {pool_size} + "
+            f"CHATBOT_DATABASE_MAX_OVERFLOW {max_overflow}), but PostgreSQL takes {allowed} from clients and "
+            f"{in_use} are open already: lower these settings, or raise max_connections (docs/scaling.md)")
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
@@ -168,3 +195,65 @@ class Compiled:
     async def fetch(self, driver: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
         """Run on an aiosqlite connection: one hand-off to its thread."""
         return [self.row(r) for r in await driver.execute_fetchall(self.sql, self.params(values))]
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class GroupCommit(Generic[T, R]):
+    """Group commit: what is handed in while ``in_flight`` batches are being stored is stored
+    together by the next batch, in one transaction (one round trip, one commit to flush). Below
+    that an item goes at once, alone: no wait is added when the server is not busy. ``store`` takes
+    a batch and returns one result per item, in order. A batch that fails is tried again one item at
+    a time, so that an item's own failure (a bad value, a constraint) reaches only its sender."""
+
+    MAX_BATCH = 100
+
+    def __init__(self, store: Callable[[list[T]], Awaitable[list[R]]], name: str, in_flight: int = 2) -> None:
+        self._store, self.name, self.in_flight = store, name, in_flight
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.observe: Callable[[int], None] | None = None  # told each batch's size (metrics)
+
+    async def submit(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if len(self._tasks) < self.in_flight:
+            self._tasks.add(asyncio.create_task(self._drain(), name=self.name))
+        return await future
+
+    async def _drain(self) -> None:
+        batch: list[tuple[T, asyncio.Future[R]]] = []
+        try:
+            while self._waiting:
+                batch = self._waiting[:self.MAX_BATCH]
+                del self._waiting[:self.MAX_BATCH]
+                await self._run(batch)
+        except BaseException:  # cancelled (the server stopping): nobody is left waiting forever
+            for _, future in batch + self._waiting:
+                future.cancel()
+            self._waiting.clear()
+            raise
+        finally:  # at once, not in a done callback: an item handed in meanwhile would wait for nobody
+            self._tasks.discard(cast("asyncio.Task[None]", asyncio.current_task()))
+
+    async def _run(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        results: list[R | Exception]
+        if self.observe is not None:
+            self.observe(len(batch))
+        try:
+            results = list(await self._store([item for item, _ in batch]))
+        except Exception as exc:  # noqa: BLE001 — handed to the senders (or isolated below)
+            if len(batch) > 1:
+                for one in batch:
+                    await self._run([one])
+                return
+            results = [exc]
+        for (_, future), result in zip(batch, results, strict=True):
+            if future.done():  # its sender gave up waiting (the item is stored all the same)
+                continue
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
+                future.set_result(result)

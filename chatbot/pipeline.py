@@ -45,6 +45,7 @@ class Turn:
     accepted: Accepted
     session: AsyncSession
     emit: Emit
+    store: ConversationStore
     conversation: Conversation | None = None
     customer: Customer | None = None
     verified: bool = False
@@ -76,8 +77,8 @@ class Turn:
         if shown and text in shown:
             self.replies.append(shown[text])
             return shown[text]  # type: ignore[no-any-return]
-        out = await ConversationStore.add_reply(self.session, self.accepted.conversation_id, author, kind,
-                                                text, self.lang, ticket)
+        out = await self.store.add_reply(self.session, self.accepted.conversation_id, author, kind, text,
+                                         self.lang, ticket)
         await self.session.commit()
         self.replies.append(out)
         await self.emit(out)
@@ -150,7 +151,7 @@ class Pipeline:
         # The asyncio lock orders this process's turns; turn_session extends that to other processes.
         async with self.lock(inbound.conversation_id):
             async with turn_session(self.sessions, inbound.conversation_id, FIRST_READ) as session:
-                turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit)
+                turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit, store=self.store)
                 token = current_language.set(DEFAULT_LANGUAGE)
                 try:
                     for observer in self.observers:

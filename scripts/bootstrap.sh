@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv || { apt-get update -q && apt-get install -y -q python3-venv && "$PY" -m venv .venv; }
+  "$PY" -m venv .venv || { dpkg --configure -a || true; apt-get update -q && apt-get install -y -q python3-venv && "$PY" -m venv .venv; }
 fi
 EXTRAS="${1:-}"
 STAMP=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${EXTRAS:+-$EXTRAS}"

@@ -6,8 +6,12 @@ export DEBIAN_FRONTEND=noninteractive
 need=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+install() { apt-get install -y -q "$@" >/dev/null 2>&1; }
 if [ "${#need[@]}" -gt 0 ] && [ "$(id -u)" = 0 ]; then
-  apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; } \
+  # A machine image taken in the middle of an install leaves dpkg "interrupted": apt-get then
+  # refuses everything until the pending configuration is finished.
+  install "${need[@]}" || { dpkg --configure -a >/dev/null 2>&1; install "${need[@]}"; } \
+    || { apt-get update -q >/dev/null 2>&1 && install "${need[@]}"; } \
     || echo "could not install: ${need[*]}" >&2
 fi
 if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from chatbot.migrate import schema_problem, upgrade
 from tests.servers._common import free_port
+from tests.servers.chatbot import ChatbotServe
 
 CHATBOT = [sys.executable, "-m", "chatbot"]
 
@@ -74,3 +75,14 @@ async def test_a_fully_migrated_database_has_no_schema_problem(tmp_path: Path) -
     url = f"sqlite:///{tmp_path}/new.sqlite3"
     await upgrade(url)
     assert await schema_problem(url) is None
+
+
+async def test_serve_warns_when_postgresql_could_not_take_its_whole_pool(pg_database: str, tmp_path: Path) -> None:
+    server = ChatbotServe({**os.environ, "CHATBOT_DATABASE_URL": pg_database, "CHATBOT_SECRET_KEY": "x" * 32,
+                           "CHATBOT_DATABASE_POOL_SIZE": "500"}, tmp_path)
+    try:
+        await server.serve()  # it serves all the same: other processes may give connections back
+        warnings = [line["message"] for line in server.log_lines() if line.get("level") == "WARNING"]
+    finally:
+        await server.stopped()
+    assert any("CHATBOT_DATABASE_POOL_SIZE 500" in w and "max_connections" in w for w in warnings), warnings

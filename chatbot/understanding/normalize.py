@@ -20,14 +20,33 @@ _SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "ø": "o", "đ": "d"
 _WS = re.compile(r"\s+")
 
 
+class _Folds(dict[int, str]):
+    """Each character's fold (its _SPECIAL replacement, else its NFKD decomposition without the
+    combining marks), computed the first time `str.translate` meets it. Folding character by
+    character gives what folding the whole text would: NFKD decomposes each character on its own,
+    and the only reordering it does is among the combining marks dropped here. Kept for the
+    characters of the languages we see, not for every code point a hostile text could hold."""
+
+    LIMIT = 5000
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        special = _SPECIAL.get(code)
+        folded = special if isinstance(special, str) else "".join(
+            ch for ch in unicodedata.normalize("NFKD", char) if not unicodedata.combining(ch))
+        if len(self) < self.LIMIT:
+            self[code] = folded
+        return folded
+
+
+_FOLDS = _Folds()
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced text for lexicon matching."""
     if text.isascii():  # nothing to decompose (most English and many unaccented messages)
         return _WS.sub(" ", text.replace("`", "'").lower()).strip()
-    text = text.translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _WS.sub(" ", stripped.lower()).strip()
+    return _WS.sub(" ", text.translate(_FOLDS).lower()).strip()
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

@@ -95,6 +95,9 @@ async def test_metrics_follow_a_conversation_that_opens_a_ticket(server: str, vi
     assert m[("chatbot_tickets_open", (("priority", ticket["priority"]), ("team", ticket["team"])))] == 1
     assert m[("chatbot_connected_visitors", ())] == 1
     assert m[("chatbot_outbox_pending", ())] == 1 and m[("chatbot_outbox_oldest_age_seconds", ())] >= 290
+    # One customer message: stored by one group commit of one (a quiet server waits for no batch).
+    assert m[("chatbot_db_batch_size_count", (("kind", "accepts"),))] == 1
+    assert m[("chatbot_db_batch_size_sum", (("kind", "accepts"),))] == 1
 
     await v.close()
     await v.settle(0.2)

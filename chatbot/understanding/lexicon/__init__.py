@@ -154,13 +154,16 @@ def match(words: list[str], clause: list[int] | None = None) -> dict[Entry, int]
     """Every lexicon entry found in the words, with the index of the word where it first starts;
     `clause` (clause_ids of the text) keeps a "..." gap inside one clause."""
     index = _index()
+    exact, prefix = index.exact, index.prefix
     found: dict[Entry, int] = {}
     for i, word in enumerate(words):
-        candidates = list(index.exact.get(word, ()))
+        candidates = list(exact.get(word, ()))
         for k in range(_MIN_PREFIX, len(word) + 1):
-            candidates.extend(index.prefix.get(word[:k], ()))
+            candidates.extend(prefix.get(word[:k], ()))
         for entry in candidates:
-            if entry not in found and _match_rest(entry.pattern[1:], words, i + 1, clause):
+            # (A one-word entry has matched already: no call for the rest of its pattern.)
+            if entry not in found and (len(entry.pattern) == 1
+                                       or _match_rest(entry.pattern[1:], words, i + 1, clause)):
                 found[entry] = i
     return found
 
