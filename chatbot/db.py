@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,9 +15,11 @@ import asyncpg
 from sqlalchemy import ClauseElement, DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.compiler import SQLCompiler
+
+log = logging.getLogger(__name__)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -152,17 +155,47 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 @asynccontextmanager
 async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
     """A pooled connection's driver connection (asyncpg's, or aiosqlite's), for a hot-path statement
-    that skips SQLAlchemy. If the connection itself failed (not the statement: a PostgresError or an
-    sqlite3 error leaves it usable), it is invalidated rather than returned to the pool, as
-    SQLAlchemy does for its own statements. What is left uncommitted is rolled back on return."""
+    that skips SQLAlchemy. If the connection itself failed, or the database closed it, it is dropped
+    (``discard``) rather than returned to the pool, as SQLAlchemy does for its own statements; a
+    failed statement (a PostgresError about it, an sqlite3 error) leaves it usable. What is left
+    uncommitted is rolled back on return."""
     async with engine.connect() as conn:
         driver = (await conn.get_raw_connection()).driver_connection
         try:
             yield driver
         except Exception as exc:
-            if not isinstance(exc, (asyncpg.PostgresError, sqlite3.Error)):
-                await conn.invalidate()
+            if connection_lost(exc) or not isinstance(exc, (asyncpg.PostgresError, sqlite3.Error)):
+                await discard(conn, exc)
             raise
+
+
+async def discard(conn: AsyncConnection, failure: BaseException | None = None) -> None:
+    """Drops a pooled connection a driver-level statement failed on, instead of handing it to the next
+    request, and closes it. If the database closed it (a failover, a restart, pg_terminate_backend),
+    every connection the pool opened before now is replaced at its next checkout, as SQLAlchemy does
+    for a disconnect it sees itself: the others were most likely closed at the same moment, and one
+    whose closing asyncpg has half read (the server's "terminating connection" read, the end of the
+    stream not yet) still looks open for a moment, and fails the next statement put on it."""
+    try:
+        raw = await conn.get_raw_connection()
+        closed = getattr(raw.driver_connection, "is_closed", None)  # asyncpg's; aiosqlite has none
+        if (failure is not None and connection_lost(failure)) or (closed is not None and closed()):
+            conn.sync_engine.pool._invalidate(raw, _checkin=False)  # the pool's own way of doing so
+        await conn.invalidate()
+    except Exception:
+        log.debug("could not invalidate a connection", exc_info=True)
+    try:
+        await conn.close()
+    except Exception:
+        log.debug("could not close a connection", exc_info=True)
+
+
+def connection_lost(failure: BaseException) -> bool:
+    """Whether a statement failed because the database closed its connection, or is closing it: a
+    connection exception (SQLSTATE class 08), the server ending the session (57P: an administrator,
+    a crash, a shutdown; said just before it closes), or the socket itself."""
+    sqlstate = getattr(failure, "sqlstate", None) or ""
+    return isinstance(failure, OSError) or sqlstate.startswith(("08", "57P"))
 
 
 class Compiled:

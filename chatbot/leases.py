@@ -30,7 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chatbot.db import Base, UTCDateTime, utcnow
+from chatbot.db import Base, UTCDateTime, discard, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
         return
     key = _turn_key(conversation_id)
     conn = await _engine(sessions).connect()
-    unlocked = False
+    unlocked, failure = False, None
     try:
         # Straight on the driver, outside any transaction: one round trip each, where SQLAlchemy
         # would wrap the statement in BEGIN … COMMIT, and the session's own commits stay real.
@@ -244,9 +244,12 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
             await conn.rollback()  # nothing left open by the session (a no-op after its last commit)
             await driver.execute("SELECT pg_advisory_unlock($1)", key)
         unlocked = True
+    except BaseException as exc:
+        failure = exc
+        raise
     finally:
         if not unlocked:
-            await asyncio.shield(_discard(conn))
+            await asyncio.shield(discard(conn, failure))  # closing the server session releases its locks
         else:
             await conn.close()
 
@@ -292,14 +295,3 @@ async def finish_turn(session: AsyncSession, sql: str) -> bool:
     await driver.execute(f"BEGIN; {sql}; COMMIT; SELECT pg_advisory_unlock({int(session.info[_KEY])})")
     session.info[_UNLOCKED] = True
     return True
-
-
-async def _discard(conn: Any) -> None:
-    try:
-        await conn.invalidate()  # closing the server session releases its advisory locks
-    except Exception:
-        log.debug("could not invalidate a connection", exc_info=True)
-    try:
-        await conn.close()
-    except Exception:
-        log.debug("could not close a connection", exc_info=True)

@@ -67,6 +67,35 @@ async def test_a_connection_that_died_under_a_raw_statement_is_not_pooled_again(
         await engine.dispose()
 
 
+async def test_a_connection_the_database_closed_under_a_raw_statement_renews_the_whole_pool(
+        pg_database: str) -> None:
+    """A failover closes every connection, but asyncpg hears of each one separately: an idle one whose
+    close is half read still looks open, and the next request put on it fails ("another operation is
+    in progress"). Once one statement has met a closed connection, every connection opened before it
+    is replaced at its next checkout, as SQLAlchemy does for the disconnects it sees itself."""
+    engine = create_engine(pg_database)
+    try:
+        async with engine.connect() as first, engine.connect() as second:  # two pooled connections
+            idle = {await first.scalar(text("SELECT pg_backend_pid()")),
+                    await second.scalar(text("SELECT pg_backend_pid()"))}
+        with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError)):
+            async with chatbot.db.driver_connection(engine) as driver:
+                pid = await driver.fetchval("SELECT pg_backend_pid()")
+                await asyncio.gather(driver.fetchval("SELECT pg_sleep(30)"), _terminate_soon(pg_database, pid))
+        async with engine.connect() as first, engine.connect() as second:
+            renewed = {await first.scalar(text("SELECT pg_backend_pid()")),
+                       await second.scalar(text("SELECT pg_backend_pid()"))}
+        assert not renewed & idle, "the connections the failed one was pooled with were replaced too"
+        with pytest.raises(asyncpg.exceptions.UndefinedTableError):  # a failed statement renews nothing
+            async with chatbot.db.driver_connection(engine) as driver:
+                await driver.fetchval("SELECT * FROM no_such_table")
+        async with engine.connect() as first, engine.connect() as second:
+            assert {await first.scalar(text("SELECT pg_backend_pid()")),
+                    await second.scalar(text("SELECT pg_backend_pid()"))} == renewed
+    finally:
+        await engine.dispose()
+
+
 async def _terminate_soon(pg_database: str, pid: int) -> None:
     await asyncio.sleep(0.2)
     await _terminate(pg_database, pid)
