@@ -386,4 +386,4 @@ if __name__ == "__main__":
     final = asyncio.run(main(arguments))
     print(table(final))
     if arguments.json:
-        arguments.json.write_text(json.dumps(final, indent=2))
+        arguments.json.write_text(json.dumps(final, indent=2, default=str))  # the arguments hold paths
