@@ -12,11 +12,12 @@ from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
-from chatbot import account_guard, ticket_steps
+from chatbot import account_guard, steps, ticket_steps
 from chatbot.agents.console import AgentConsole
 from chatbot.business_hours import BusinessHours
 from chatbot.channels.chat import ChatNamespace, ResumeTokens
 from chatbot.channels.email.channel import install_email
+from chatbot.channels.rooms import RoomChannels
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.demo_pages import install_demo_pages
@@ -27,7 +28,6 @@ from chatbot.operations import Operations, build_operations
 from chatbot.pipeline import Pipeline, Step
 from chatbot.settings import Settings
 from chatbot.sla import SlaScheduler
-from chatbot import steps
 from chatbot.understanding import Analyzer
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,7 @@ def build_app(settings: Settings) -> web.Application:
     pipeline = Pipeline(sessions, store, default_steps(settings, desk, analyzer, knowledge))
     ops = build_operations(settings, sessions, pipeline)  # limits, metrics, health, turn recovery
 
-    manager = (socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
-               if settings.redis_url else None)
+    manager = RoomChannels(settings.redis_url, settings.redis_channel) if settings.redis_url else None
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], always_connect=True,
                                client_manager=manager, max_http_buffer_size=64 * 1024)
     chat = ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars,
