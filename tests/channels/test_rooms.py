@@ -61,8 +61,8 @@ async def channel() -> AsyncIterator[str]:
 async def hosts(channel: str) -> AsyncIterator[Callable[[], Awaitable[Host]]]:
     started: list[Host] = []
 
-    async def start() -> Host:
-        manager = RoomChannels(REDIS_URL, channel)
+    async def start(redis_url: str = REDIS_URL) -> Host:
+        manager = RoomChannels(redis_url, channel)
         sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=manager)
 
         @sio.on("join")
@@ -204,3 +204,12 @@ async def test_after_redis_drops_the_listener_every_room_is_listened_to_again(ho
     await until(lambda: _equals(subscribers(room), 2), seconds=10)
     await a.sio.emit("message", {"text": "after"}, room="conversation-5")
     await until(lambda: agent.got("message") == [{"text": "after"}])
+
+
+async def test_with_redis_away_the_clients_of_this_process_still_get_their_events(hosts: Any, clients: Any) -> None:
+    a = await hosts("redis://127.0.0.1:9/0")  # nothing listens there
+    visitor = await clients(a)
+    assert await visitor.sio.call("join", "conversation-6")  # joined, after waiting for Redis a moment
+    await a.sio.emit("message", {"text": "reply"}, room="conversation-6")
+    await a.sio.emit("direct", {"text": "session"}, to=visitor.sid)
+    await until(lambda: visitor.got("message") == [{"text": "reply"}] and visitor.got("direct") == [{"text": "session"}])
