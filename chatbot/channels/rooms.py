@@ -14,6 +14,11 @@ A room joined with ``enter_room`` is listened to before the call returns: the pr
 SUBSCRIBE, then a PING on the same connection, and waits for the PONG (Redis answers in order, so
 the subscription is in place): what another process emits to the room after that is received.
 After a lost Redis connection the listener subscribes again to every room that has a member here.
+
+It overrides parts of python-socketio's AsyncRedisManager that are not public (``_publish``,
+``_listen``, ``_redis_listen_with_retries``, the ``basic_*_room`` hooks): pyproject.toml keeps
+python-socketio within the 5.x releases from 5.18, and tests/channels/test_rooms.py runs them on the
+real Redis.
 """
 from __future__ import annotations
 
