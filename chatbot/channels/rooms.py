@@ -42,6 +42,7 @@ class RoomChannels(socketio.AsyncRedisManager):  # type: ignore[misc]
         self._lock = asyncio.Lock()         # one SUBSCRIBE/UNSUBSCRIBE sequence at a time
         self._pongs: dict[str, asyncio.Future[None]] = {}
         self._syncing: asyncio.Task[None] | None = None
+        self._dirty = False                 # membership changed since the last sync began
         self._listening = asyncio.Event()   # subscribed on the current Redis connection
 
     def room_channel(self, namespace: str | None, room: str) -> str:
@@ -97,8 +98,14 @@ class RoomChannels(socketio.AsyncRedisManager):  # type: ignore[misc]
 
     # Subscriptions follow membership: one task applies the changes, in order.
     def _sync_soon(self) -> None:
+        self._dirty = True
         if self._syncing is None or self._syncing.done():
-            self._syncing = asyncio.get_running_loop().create_task(self._sync())
+            self._syncing = asyncio.get_running_loop().create_task(self._sync_while_dirty())
+
+    async def _sync_while_dirty(self) -> None:
+        while self._dirty:  # a change made while a sync was under way is applied by the next round
+            self._dirty = False
+            await self._sync()
 
     async def _sync(self) -> None:
         async with self._lock:

@@ -213,3 +213,19 @@ async def test_with_redis_away_the_clients_of_this_process_still_get_their_event
     await a.sio.emit("message", {"text": "reply"}, room="conversation-6")
     await a.sio.emit("direct", {"text": "session"}, to=visitor.sid)
     await until(lambda: visitor.got("message") == [{"text": "reply"}] and visitor.got("direct") == [{"text": "session"}])
+
+
+async def test_a_client_entering_a_room_while_another_subscription_is_under_way_is_reached(
+        hosts: Any, clients: Any) -> None:
+    """Joins that do not wait for Redis (python-socketio's connect puts each client in its own room)
+    and arrive while an earlier change is being sent are subscribed too."""
+    a, b = await hosts(), await hosts()
+    await clients(a)  # process a listening
+    first, second = await clients(b), await clients(b)
+    await asyncio.sleep(0.3)
+    b.manager.basic_enter_room(first.sid, "/", "room-x")
+    await asyncio.sleep(0)  # the subscription of room-x is under way
+    b.manager.basic_enter_room(second.sid, "/", "room-y")
+    await until(lambda: _equals(subscribers(b.manager.room_channel("/", "room-y")), 1))
+    await a.sio.emit("message", {"room": "y"}, room="room-y")
+    await until(lambda: second.got("message") == [{"room": "y"}])
