@@ -91,7 +91,7 @@ class RoomChannels(socketio.AsyncRedisManager):  # type: ignore[misc]
                 if not self.connected:
                     self._redis_connect()
                 return await self.redis.publish(channel, self.json.dumps(data))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 — Redis away: logged; python-socketio loses the emit the same way
                 self.connected = False
                 log.error("cannot publish to Redis%s: %s", ", retrying" if attempt == 0 else "", exc)
         return None
@@ -119,7 +119,7 @@ class RoomChannels(socketio.AsyncRedisManager):  # type: ignore[misc]
                 if drop := sorted(self._subscribed - self._wanted):
                     await pubsub.unsubscribe(*drop)
                     self._subscribed.difference_update(drop)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 — the listener reconnects and subscribes again
                 log.warning("could not change Redis subscriptions: %s", exc)
 
     async def _confirmed(self) -> None:
@@ -131,7 +131,7 @@ class RoomChannels(socketio.AsyncRedisManager):  # type: ignore[misc]
         try:
             await pubsub.ping(token)
             await asyncio.wait_for(pong, SUBSCRIBE_WAIT)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 — slow or away: the room is joined all the same
             log.warning("Redis did not confirm a room subscription: %s", exc)
         finally:
             self._pongs.pop(token, None)
@@ -150,7 +150,7 @@ class RoomChannels(socketio.AsyncRedisManager):  # type: ignore[misc]
                 retry_sleep = 1
                 async for message in self.pubsub.listen():
                     yield message
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 — Redis away: retried with back-off, as python-socketio does
                 self._listening.clear()
                 log.error("cannot receive from Redis, retrying in %s s: %s", retry_sleep, exc)
                 try:  # redis-py would reconnect it by itself, subscribed, with nobody reading it
