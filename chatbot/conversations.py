@@ -291,8 +291,6 @@ class ConversationStore:
         if engine.dialect.name != "postgresql":
             insert = _sqlite(engine.dialect).insert_message
             return [rows[0][0] for rows in await _commit_each(conn, insert, [values for _, values in batch])]
-        if len(batch) == 1:
-            return [await conn.fetchval(_INSERT_REPLY, *_reply_row(batch[0][1]))]
         rows = await conn.fetchmany(_INSERT_REPLY, [_reply_row(values) for _, values in batch])
         return [row[0] for row in rows]
 
