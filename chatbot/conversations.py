@@ -4,7 +4,7 @@ Every chat turn passes through here four times: `accept` (the message and its pe
 `load` (the conversation and its open ticket), `add_reply` (each thing the bot says) and `finish`
 (the turn no longer owed). On PostgreSQL each of those is one round trip or less, straight on
 asyncpg: a stored function for `accept` (migrations/versions/0009_accept_function.py); `load`'s
-query rides with the turn lock (`FIRST_READ`, migrations/versions/0010_turn_lock_function.py) and
+query rides with the turn lock (`FIRST_READ`, migrations/versions/0011_turn_read_function.py) and
 `finish`'s delete with the unlock; `add_reply` runs on the turn's own connection (chatbot/leases.py
 `turn_driver`). Accepts, and the replies of turns with no transaction open, that arrive while
 others are being stored are committed together (group commit, chatbot/db.py `GroupCommit`): a
@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from chatbot.db import Compiled, GroupCommit, driver_connection, utcnow
-from chatbot.leases import finish_turn, lock_then, turn_driver, turn_first_read, turn_sqlite, unsaved
+from chatbot.leases import finish_turn, turn_driver, turn_first_read, turn_sqlite, unsaved
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message, Ticket
 from chatbot.pending import PendingTurn
@@ -98,8 +98,8 @@ _WITH_OPEN_TICKET = (  # the same through the ORM (when the ticket must be loade
     .where(Conversation.id == bindparam("conversation_id"))
 )
 # A turn's first read: the conversation's columns and its open ticket's id, one row, no ORM query.
-# On PostgreSQL it is run by the function that takes the turn's lock, in the same round trip
-# (chatbot/leases.py `lock_then`); on SQLite straight on aiosqlite (`_Sqlite`).
+# On PostgreSQL the function that takes the turn's lock reads the same (`FIRST_READ`), in the same
+# round trip; on SQLite straight on aiosqlite (`_Sqlite`).
 _CONVERSATION_COLUMNS = [c.name for c in Conversation.__table__.columns]
 _LOAD = (select(*Conversation.__table__.columns, _OPEN_TICKET_ID)
          .where(Conversation.id == bindparam("conversation_id")))
@@ -108,8 +108,9 @@ _LOAD_CONVERSATION = str(_LOAD.compile(dialect=_PG))  # the conversation id as $
 _INSERT_REPLY_COMPILED = _INSERT_MESSAGE.compile(dialect=_PG)
 _INSERT_REPLY = str(_INSERT_REPLY_COMPILED)
 _INSERT_REPLY_PARAMS = tuple(_INSERT_REPLY_COMPILED.positiontup or ())  # the names of $1, $2, …
-FIRST_READ = lock_then(_LOAD_CONVERSATION, ", ".join(
-    [f"{c.name} {c.type.compile(dialect=_PG)}" for c in Conversation.__table__.columns] + ["open_ticket integer"]))
+# The same columns, read by the function that takes the turn's lock, in the same order.
+FIRST_READ = ("SELECT " + ", ".join(f"(r.turn_conversation).{name}" for name in _CONVERSATION_COLUMNS)
+              + ", r.turn_open_ticket FROM lock_turn_read($1, $2) r")
 _CREATE = sqlite_insert(Conversation).values(  # SQLite's accept: the conversation, if new
     id=bindparam("conversation_id"), channel=bindparam("channel"), contact=bindparam("contact"), state={},
     verified=False, status="bot", created_at=bindparam("now"), updated_at=bindparam("now"),

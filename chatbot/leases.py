@@ -198,14 +198,6 @@ def _turn_key(conversation_id: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def lock_then(sql: str, columns: str) -> str:
-    """The statement that takes a turn's lock and then runs ``sql`` (a query of the caller's own,
-    taking the conversation id as $1, whose result has the column definition list ``columns``), in
-    one round trip: migrations/versions/0010_turn_lock_function.py. For ``turn_session``'s
-    ``first_read``."""
-    return f"SELECT * FROM lock_turn_then($1, '{sql.replace(chr(39), chr(39) * 2)}', $2) AS t({columns})"
-
-
 @asynccontextmanager
 async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_id: str,
                        first_read: str | None = None) -> AsyncIterator[AsyncSession]:
@@ -215,7 +207,8 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
     the whole turn and its commits do not release the lock. If the unlock cannot be confirmed the
     connection is discarded rather than returned to the pool with the lock still held.
 
-    ``first_read`` (a ``lock_then`` statement) is run as the lock is taken, in the same round trip;
+    ``first_read``, a statement taking the lock's key as $1 and the conversation id as $2, is run to
+    take the lock, and read in the same round trip (migrations/versions/0011_turn_read_function.py);
     its first row is ``turn_first_read``'s. The lock goes at the turn's end, or with its last
     statement (``finish_turn``). On SQLite the session is bound to one pooled connection too, whose
     aiosqlite connection is ``turn_sqlite``'s."""

@@ -13,7 +13,7 @@ import pytest
 
 from chatbot.app import default_steps
 from chatbot.business_hours import BusinessHours
-from chatbot.conversations import ConversationStore
+from chatbot.conversations import _LOAD_CONVERSATION, FIRST_READ, ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import load_desk
 from chatbot.knowledge import Knowledge
@@ -21,6 +21,7 @@ from chatbot.leases import _turn_key
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.pipeline import Pipeline, Turn
 from chatbot.settings import Settings
+from chatbot.tickets import STATUSES
 from chatbot.understanding import Analyzer
 
 NOW = datetime(2026, 11, 18, 13, 30, tzinfo=UTC)
@@ -186,10 +187,40 @@ async def test_a_finished_turn_leaves_its_conversation_unlocked_and_owing_nothin
         assert await admin.fetchval(  # the turn's connection went back to the pool with nothing open
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND state LIKE 'idle in transaction%' AND (query LIKE '%pending_turns%'"
-            " OR query LIKE '%lock_turn_then%' OR query LIKE '%INSERT INTO messages%')") == 0
+            " OR query LIKE '%lock_turn_read%' OR query LIKE '%INSERT INTO messages%')") == 0
     finally:
         await admin.close()
 
 
 async def _discard(out: OutboundMessage) -> None:
     return None
+
+
+@pytest.mark.parametrize("statuses", [(), *((status,) for status in STATUSES), STATUSES])
+async def test_the_turn_lock_reads_the_conversation_and_its_open_ticket_as_the_store_does(
+        pg_database: str, statuses: tuple[str, ...]) -> None:
+    # The lock's read is SQL written in a migration (0011); the store's own read is built from the
+    # models and OPEN_STATUSES. A turn must see the same conversation and open ticket through both.
+    cid = uuid.uuid4().hex
+    admin = await asyncpg.connect(pg_database.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await admin.execute(
+            "INSERT INTO conversations (id, channel, lang, verified, status, contact, state, created_at, updated_at)"
+            " VALUES ($1, 'email', 'pl', true, 'bot', 'a@example.com', '{\"flow\": \"incident\"}', now(), now())", cid)
+        for status in statuses:
+            await admin.execute(
+                "INSERT INTO tickets (conversation_id, channel, intent, department, team, priority, status,"
+                " details, summary, received_at, created_at, updated_at)"
+                " VALUES ($1, 'email', 'server_down', 'support', 'support', 'high', $2, '{}', '', now(), now(), now())",
+                cid, status)
+        by_lock = await admin.fetchrow(FIRST_READ, _turn_key(cid), cid)
+        await admin.execute("SELECT pg_advisory_unlock($1)", _turn_key(cid))
+        by_store = await admin.fetchrow(_LOAD_CONVERSATION, cid)
+        assert tuple(by_lock) == tuple(by_store)
+        assert by_lock[0] == cid and by_lock[7] == '{"flow": "incident"}'
+        expected_open = [s for s in statuses if s in ("new", "open", "waiting", "escalated")]
+        assert (by_lock[-1] is not None) == bool(expected_open)
+        assert await admin.fetchrow(FIRST_READ, _turn_key(cid), "no such conversation") is None
+        assert await admin.fetchval("SELECT pg_advisory_unlock($1)", _turn_key(cid)), "locked even so"
+    finally:
+        await admin.close()
