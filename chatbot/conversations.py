@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, literal_column, select
+from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, inspect, literal_column, select
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -101,6 +101,7 @@ _WITH_OPEN_TICKET = (  # the same through the ORM (when the ticket must be loade
 # On PostgreSQL the function that takes the turn's lock reads the same (`FIRST_READ`), in the same
 # round trip; on SQLite straight on aiosqlite (`_Sqlite`).
 _CONVERSATION_COLUMNS = [c.name for c in Conversation.__table__.columns]
+_NEW_CONVERSATION = inspect(Conversation).class_manager.new_instance
 _LOAD = (select(*Conversation.__table__.columns, _OPEN_TICKET_ID)
          .where(Conversation.id == bindparam("conversation_id")))
 _PG = PGDialect_asyncpg()
@@ -229,8 +230,12 @@ class ConversationStore:
         if record is not None and record[-1] is None:  # no open ticket (with one, the ORM loads its events)
             # (Decoded already: JSON and aware UTC times by SQLAlchemy's asyncpg set-up and asyncpg,
             # or by the SQLite statement's result processors.)
-            conv = Conversation(**dict(zip(_CONVERSATION_COLUMNS, record)))
-            make_transient_to_detached(conv)  # as if loaded: only later changes are written
+            # Built as a query's load builds it (no constructor: it would record every column as a
+            # change, only to forget them again), then attached as if loaded: only later changes
+            # are written.
+            conv = _NEW_CONVERSATION()
+            conv.__dict__.update(zip(_CONVERSATION_COLUMNS, record))
+            make_transient_to_detached(conv)
             session.add(conv)
             return conv, None
         conv, ticket = (await session.execute(_WITH_OPEN_TICKET, {"conversation_id": conversation_id})).one()
