@@ -187,8 +187,8 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
                 for i in range(pos, pos + len(e.pattern))}
     residual = len(words) - len(courtesy)
 
-    requests = FAQ + TICKET  # "other" last: on a tie the specific intent wins
-    best = max(requests, key=lambda i: (scores[i], -requests.index(i)))
+    requests = FAQ + TICKET  # "other" last: on a tie the specific intent wins (max keeps the first)
+    best = max(requests, key=scores.__getitem__)
     best_score = scores[best]
     greeting, thanks, human = scores["greeting"], scores["thanks"], scores["human"]
     # against the body alone: a "Re: Outage" subject over "thanks, it works again" is not a request

@@ -77,10 +77,11 @@ def _v6(candidate: str) -> str | None:
 def _found(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalised IP) of every valid IP, in order of appearance."""
     found: list[tuple[int, int, str]] = []
-    for m in _V4.finditer(text):
-        ip = _v4(m.group(1), text[:m.start()])
-        if ip:
-            found.append((m.start(1), m.end(1), ip))
+    if text.count(".") >= 3:  # a dotted quad has three dots: most messages have fewer, and need no scan
+        for m in _V4.finditer(text):
+            ip = _v4(m.group(1), text[:m.start()])
+            if ip:
+                found.append((m.start(1), m.end(1), ip))
     if ":" in text:
         for m in _V6.finditer(text):
             ip = _v6(m.group(1))

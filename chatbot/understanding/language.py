@@ -114,13 +114,18 @@ def _profiles() -> _Profiles:
 
 
 @lru_cache(maxsize=1)
-def _word_weights() -> dict[str, dict[str, float]]:
+def _word_weights() -> dict[str, tuple[tuple[str, float], ...]]:
+    """word -> (language, weight) for each language that uses it."""
     owners: dict[str, set[str]] = {}
     for lang, blob in WORDS_BY_LANG.items():
         for word in blob.split():
             for form in {word, fold(word)}:
                 owners.setdefault(form, set()).add(lang)
-    return {w: {lang: 1.0 / len(langs) for lang in langs} for w, langs in owners.items()}
+    return {w: tuple((lang, 1.0 / len(langs)) for lang in langs) for w, langs in owners.items()}
+
+
+# Per language, its letters as one character class: one regex scan counts them all.
+_LETTER_CLASSES = {lang: re.compile(f"[{re.escape(letters)}]") for lang, letters in LETTERS_BY_LANG.items()}
 
 
 class _NormalChars(dict[int, str]):
@@ -148,7 +153,8 @@ def _words(text: str) -> list[str]:
     text = Detector.URL_RE.sub(" ", text)
     text = Detector.MAIL_RE.sub(" ", text)
     text = NGram.normalize_vi(text)
-    if len(_LD_LATIN.findall(text)) * 2 < len(_LD_NON_LATIN.findall(text)):
+    non_latin = len(_LD_NON_LATIN.findall(text))
+    if non_latin and len(_LD_LATIN.findall(text)) * 2 < non_latin:  # (Latin letters counted only if need be)
         text = _LD_LATIN.sub("", text)
     parts = text.translate(_normal_chars).split(" ")
     last = len(parts) - 1
@@ -251,7 +257,7 @@ def detect_language(text: str, hints: LanguageHints = LanguageHints()) -> tuple[
     """(language, supported): one of the five, or (FALLBACK, False) for another language."""
     text = text[:2000]
     latin = len(_LATIN.findall(text))
-    other = len(_NON_LATIN.findall(text))
+    other = 0 if text.isascii() else len(_NON_LATIN.findall(text))
     if other > max(3, latin):
         return FALLBACK, False
     scores = {lang: 0.0 for lang in SUPPORTED}
@@ -265,14 +271,15 @@ def detect_language(text: str, hints: LanguageHints = LanguageHints()) -> tuple[
     table = _word_weights()
     toks = words(text)
     for tok in toks:
-        for lang, w in table.get(tok, {}).items():
+        for lang, w in table.get(tok, ()):
             scores[lang] += _WORD_WEIGHT * w
             evidence += w
     lowered = text.lower()
-    for lang, letters in LETTERS_BY_LANG.items():
-        n = sum(lowered.count(ch) for ch in letters)
-        scores[lang] += _LETTER_WEIGHT * min(n, 3)
-        evidence += min(n, 3)
+    if not lowered.isascii():  # (all the letters are non-ASCII: an ASCII text adds nothing)
+        for lang, letters in _LETTER_CLASSES.items():
+            n = len(letters.findall(lowered))
+            scores[lang] += _LETTER_WEIGHT * min(n, 3)
+            evidence += min(n, 3)
 
     if latin >= 3 and not _words_decide(scores, evidence, len(toks)):
         probs = _ngram_probs(text)

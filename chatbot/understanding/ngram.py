@@ -23,10 +23,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import struct
 import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 TEMPERATURE = 20.0
 OVERRIDE_MARGIN = 0.6
@@ -36,20 +38,23 @@ _MAX_CHARS = 1500     # the start of a long email says what it is about
 _TOKEN = re.compile(r"[a-z0-9]+")
 # log_scores' fixed point: 2^-20 per unit of log-probability. A delta is log((count + α) / α) < 2^5
 # for any count below 10^12, and a message has at most a few thousand n-grams (< 2^12), so a
-# class's sum fits in 20 + 5 + 12 < 48 bits; rounding moves a score by < 0.002.
+# class's sum fits in 20 + 5 + 12 < 48 bits; rounding moves a score by < 0.002. Fields are 64 bits
+# wide all the same, so that struct unpacks a sum into its per-class fields in one C call.
 _SCALE = float(1 << 20)
-_FIELD_BITS = 48
-_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_FIELD_BITS = 64
+
+
+def _word_features(word: str) -> list[str]:
+    """Character 3- to 5-grams of one word, with its boundaries (" vps ", " ser", "ver ")."""
+    padded = f" {word} "
+    return [padded[i:i + n] for n in range(_MIN_N, _MAX_N + 1) for i in range(len(padded) - n + 1)]
 
 
 def features(folded: str) -> set[str]:
     """Character 3- to 5-grams of each word, with the word's boundaries (" vps ", " ser", "ver ")."""
     grams: set[str] = set()
     for word in _TOKEN.findall(folded[:_MAX_CHARS]):
-        padded = f" {word} "
-        for n in range(_MIN_N, _MAX_N + 1):
-            for i in range(len(padded) - n + 1):
-                grams.add(padded[i:i + n])
+        grams.update(_word_features(word))
     return grams
 
 
@@ -82,13 +87,26 @@ class NaiveBayes:
         # integers in C instead of a Python loop over every (n-gram, class) pair.
         self._packed = {gram: sum(round(delta * _SCALE) << (_FIELD_BITS * index) for index, delta in entries)
                         for gram, entries in deltas.items()}
+        self._fields = struct.Struct(f"<{len(self.classes)}Q")  # the first class in the lowest field
+        # Words recur from message to message: each one's known n-grams are looked up once, not per
+        # message. A bound method per model, so that a cache never outlives or mixes models.
+        self._word_grams = lru_cache(maxsize=8192)(self._known_grams)
+
+    def _known_grams(self, word: str) -> dict[str, int]:
+        """The packed deltas of a word's n-grams that the training saw."""
+        packed = self._packed
+        return {g: packed[g] for g in _word_features(word) if g in packed}
 
     def log_scores(self, folded: str) -> dict[str, float]:
-        packed = self._packed
-        known = [packed[g] for g in features(folded) if g in packed]
-        total = sum(known)
-        return {label: base + len(known) * unseen + ((total >> (_FIELD_BITS * index)) & _FIELD_MASK) / _SCALE
-                for index, (label, base, unseen) in enumerate(zip(self.classes, self._base, self._unseen))}
+        # The message's known n-grams, each counted once (binary presence) however many words share it;
+        # integer sums, so the order they come in does not change a bit of the result.
+        known: dict[str, int] = {}
+        for word in _TOKEN.findall(folded[:_MAX_CHARS]):
+            known.update(self._word_grams(word))
+        n = len(known)
+        fields = self._fields.unpack(sum(known.values()).to_bytes(self._fields.size, "little"))
+        return {label: base + n * unseen + field / _SCALE
+                for label, base, unseen, field in zip(self.classes, self._base, self._unseen, fields)}
 
     def posterior(self, folded: str, temperature: float = TEMPERATURE) -> dict[str, float]:
         scores = self.log_scores(folded)

@@ -54,4 +54,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 def words(text: str) -> list[str]:
     """Alphabetic words of a text, lower-cased, accents kept (language evidence needs them)."""
+    if text.isascii():  # lower-casing ASCII changes no character's class: one pass over the lowered text
+        return _WORD.findall(text.lower())
     return [w.lower() for w in _WORD.findall(text)]

@@ -27,11 +27,16 @@ _NOT_ORDER_BEFORE = re.compile(
     rf"(?:{_NUMBERING})\W{{0,4}}(?:id|n[o°r]?\.?|nr\.?|number|numero|nummer)?\W{{0,3}}$")
 _OTHER_NUMBERING = re.compile(rf"\b(?:{_NUMBERING})\b")
 _BARE = re.compile(r"^\s*(?:n[°o]\s?|nr\.?\s?|no\.?\s?)?#?\s?(\d{5,12})\s*[.!]?\s*$")
+_FIVE_DIGITS = re.compile(r"\d{5}")  # in every number the patterns above take: without it, no order
 
 
-def parse_order(text: str) -> str | None:
-    """The order number's digits, from a message or a short answer ("order 123456", "123456")."""
-    folded = fold(text)
+def parse_order(text: str, *, folded: str | None = None) -> str | None:
+    """The order number's digits, from a message or a short answer ("order 123456", "123456").
+    `folded`: normalize.fold(text), when the caller has it already."""
+    if folded is None:
+        folded = fold(text)
+    if not _FIVE_DIGITS.search(folded):
+        return None
     for m in _AFTER_KEYWORD.finditer(folded):
         if not _OTHER_NUMBERING.search(m.group(1)):
             return m.group(2)

@@ -57,12 +57,15 @@ _SIGN_OFF = re.compile(
 _SIG_DASHES = re.compile(r"^(?:--|__)\s*$")
 
 
-def _is_reply_header(lines: list[str], i: int) -> bool:
-    line = fold(lines[i].lstrip("> "))
+def _is_reply_header(lines: list[str], i: int, line: str, next_line: str) -> bool:
+    """`line` and `next_line`: lines i and i + 1 folded ("" after the last line)."""
+    if lines[i].lstrip(" ").startswith(">"):  # a quoted header ("> On ... wrote:"), read without its ">"
+        line = fold(lines[i].lstrip("> "))
     if not line:
         return False
-    joined = line if i + 1 >= len(lines) else f"{line} {fold(lines[i + 1])}"
-    if _WROTE.search(line) or (len(line) < 200 and _WROTE.search(joined) and not _WROTE.search(fold(lines[i + 1]))):
+    # a header may wrap onto the next line ("On Mon, 3 Mar 2025, Jean <jean@" / "example.com> wrote:")
+    if _WROTE.search(line) or (i + 1 < len(lines) and len(line) < 200 and _WROTE.search(f"{line} {next_line}")
+                               and not _WROTE.search(next_line)):
         return True
     if _SEPARATOR.search(line):
         return True
@@ -77,13 +80,16 @@ def strip_quoted(text: str) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
     has_content = False  # tracked, not recomputed per line: thousands of blank lines stay linear
+    # Each line is folded once, as the next line of the one before (the header test reads both; fold
+    # ignores the whitespace around a line, so that is the fold of the stripped line too).
+    next_folded = fold(lines[0])
     for i, raw in enumerate(lines):
         stripped = raw.strip()
-        if _is_reply_header(lines, i):
+        folded, next_folded = next_folded, fold(lines[i + 1]) if i + 1 < len(lines) else ""
+        if _is_reply_header(lines, i, folded, next_folded):
             break
         if stripped.startswith(">"):
             continue
-        folded = fold(stripped)
         if _SENT_FROM.search(folded):
             continue
         if has_content and (_SIG_DASHES.match(raw.rstrip()) or raw == "-- " or _SIGN_OFF.match(folded)):

@@ -26,6 +26,9 @@ _PATTERNS = [
     # GPU Server A100 and other "<Family> Server <model>" names
     re.compile(r"\bgpu[ -]server[ -][a-z]{0,3}\d{2,5}[a-z]{0,3}\b", re.I),
 ]
+# A word each pattern above needs (one of them): an ASCII text with none of them names no service. Only
+# for ASCII, where re.I is plain ASCII case folding (elsewhere it also matches "ı" to i, "ſ" to s).
+_NEEDED = ("vps", "vds", "cloud", "dedicated", "storage", "backup", "gpu")
 _SPACES = re.compile(r"\s+")
 _KEY_DROP = re.compile(r"[\s_-]+")
 
@@ -46,13 +49,22 @@ def _known_match(text: str, known_services: Sequence[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
+def _may_name_a_service(text: str) -> bool:
+    """False when no pattern can match: a quick test, the patterns' scan costs more."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _NEEDED)
+
+
 def parse_service(text: str, known_services: Sequence[str] = ()) -> str | None:
     """The service name in a message or short answer ("my VPS SSD-4"); a registered name when the
     text names one of `known_services`, else the name as the customer wrote it."""
     candidates: list[tuple[int, str]] = []
-    for pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            candidates.append((m.start(), _SPACES.sub(" ", m.group(0)).strip()))
+    if _may_name_a_service(text):
+        for pattern in _PATTERNS:
+            for m in pattern.finditer(text):
+                candidates.append((m.start(), _SPACES.sub(" ", m.group(0)).strip()))
     candidates.sort()
     if known_services:
         known = _known_match(text, known_services)

@@ -32,3 +32,15 @@ def test_shorthand_is_spelled_out_and_spanish_pronouns_come_off_infinitives() ->
     assert spell_out("parler a qqn, mdp oublie, pls") == "parler a quelqu'un, mot de passe oublie, please"
     assert spell_out("podeis montarme un raid y devolvernoslo", "es") == "podeis montar un raid y devolver"
     assert spell_out("montarme", "fr") == "montarme"  # Spanish only
+
+
+def test_a_tilde_skips_up_to_two_words() -> None:
+    assert "ne repond ~ plus" in _found("le site ne répond plus")
+    assert "ne repond ~ plus" in _found("le site ne répond vraiment toujours plus")
+    assert "ne repond ~ plus" not in _found("le site ne répond vraiment pas du tout plus")
+
+
+def test_a_phrase_is_found_wherever_it_starts_and_once() -> None:
+    folded = fold("Mon serveur ne répond plus. Le site ne répond plus non plus.")
+    found = match(tokens(folded), clause_ids(folded))
+    assert [pos for e, pos in found.items() if e.text == "ne repond ~ plus"] == [2]  # its first place

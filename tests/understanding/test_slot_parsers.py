@@ -59,6 +59,9 @@ def test_numbers_that_are_not_order_numbers(text: str) -> None:
     ("59.99 EUR for my Storage Server 8TB", "Storage Server 8TB"),
     ("zamówiłem Cloud VPS L, ale", "Cloud VPS L"),
     ("my VPS SSD-4", "VPS SSD-4"),
+    ("MY DEDICATED E-2388G IS DOWN", "DEDICATED E-2388G"),
+    ("GPU SERVER A100 overheating", "GPU SERVER A100"),
+    ("BACKUP STORAGE 500 GB full", "BACKUP STORAGE 500 GB"),
 ])
 def test_service_as_written(text: str, service: str) -> None:
     assert parse_service(text) == service

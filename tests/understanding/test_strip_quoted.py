@@ -67,3 +67,17 @@ def test_original_message_separators() -> None:
     for sep in ("-----Original Message-----", "-----Ursprüngliche Nachricht-----", "----- Mensaje original -----",
                 "-------- Message d'origine --------", "-----Oryginalna wiadomość-----"):
         assert strip_quoted(f"Still broken.\n\n{sep}\nFrom: x\nold text") == "Still broken."
+
+
+@pytest.mark.parametrize("text", [
+    # a header wrapped onto two lines
+    "Still down, see below.\n\nOn Mon, 2 Mar 2026 at 14:00, INTROSERV Support <support@introserv.com>\n"
+    "wrote:\n> Your server",
+    # a header quoted itself
+    "Still down, see below.\n> Le 20/05/2026 à 16:02, Support a écrit :\n> Bonjour",
+    # an Outlook block
+    "Still down, see below.\nFrom: Support <support@introserv.com>\nSent: Monday\nSubject: Re: outage\n\n"
+    "old text",
+])
+def test_other_reply_headers(text: str) -> None:
+    assert strip_quoted(text) == "Still down, see below."

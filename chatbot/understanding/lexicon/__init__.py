@@ -78,10 +78,25 @@ class Entry:
     text: str            # as written, for explanations and tests
 
 
+# A word of a pattern, compiled for the walk: a plain word as the set of the words it accepts (itself,
+# and its plurals in "s"/"es" when it has four letters or more), a "word*" as its stem (a str), "~"
+# and "..." as written (no stem is one: stems are letters and digits).
+_Step = frozenset[str] | str
+
+
+def _step(part: str) -> _Step:
+    if part in ("~", "..."):
+        return part
+    if part.endswith("*"):
+        return part[:-1]
+    return frozenset((part, part + "s", part + "es")) if len(part) >= 4 else frozenset((part,))
+
+
 @dataclass(frozen=True)
 class _Index:
     exact: dict[str, list[Entry]]
     prefix: dict[str, list[Entry]]
+    rest: dict[Entry, tuple[_Step, ...]]  # an entry's pattern after its first word, compiled
 
 
 def _parse(lang: str, intent: str, blob: str) -> list[Entry]:
@@ -125,45 +140,66 @@ def _index() -> _Index:
                     prefix[first[:-1]].append(entry)
                 else:
                     exact[first].append(entry)
-    return _Index(dict(exact), dict(prefix))
+    rest = {entry: tuple(map(_step, entry.pattern[1:])) for group in (exact, prefix)
+            for entries in group.values() for entry in entries}
+    return _Index(dict(exact), dict(prefix), rest)
 
 
-def _word_matches(pattern: str, word: str) -> bool:
-    if pattern.endswith("*"):
-        return word.startswith(pattern[:-1])
-    return word == pattern or (len(pattern) >= 4 and word[:len(pattern)] == pattern and word[len(pattern):] in ("s", "es"))
+@lru_cache(maxsize=16384)  # words recur from message to message; most start no entry (an empty tuple)
+def _candidates(word: str) -> tuple[tuple[Entry, tuple[_Step, ...], frozenset[str] | None], ...]:
+    """The entries whose first word matches this word (the exact ones, then those of its prefixes from
+    the shortest), each with the rest of its pattern and, when that starts with a plain word, the
+    words it accepts next."""
+    index = _index()
+    entries = list(index.exact.get(word, ()))
+    for k in range(_MIN_PREFIX, len(word) + 1):
+        entries.extend(index.prefix.get(word[:k], ()))
+    candidates = []
+    for entry in entries:
+        rest = index.rest[entry]
+        candidates.append((entry, rest, rest[0] if rest and type(rest[0]) is frozenset else None))
+    return tuple(candidates)
 
 
-def _match_rest(pattern: tuple[str, ...], words: list[str], i: int, clause: list[int] | None) -> bool:
-    """Does pattern match words starting at index i?"""
-    if not pattern:
-        return True
-    head, rest = pattern[0], pattern[1:]
-    if head == "~":
-        return any(_match_rest(rest, words, i + skip, clause) for skip in range(0, 3))
-    if head == "...":
-        here = clause[i - 1] if clause and 0 < i <= len(clause) else None
-        return any(_match_rest(rest, words, i + skip, clause) for skip in range(0, _GAP + 1)
-                   if here is None or (i + skip < len(clause) and clause[i + skip] == here))
-    if i >= len(words) or not _word_matches(head, words[i]):
-        return False
-    return _match_rest(rest, words, i + 1, clause)
+def _match_rest(steps: tuple[_Step, ...], p: int, words: list[str], i: int, clause: list[int] | None) -> bool:
+    """Do steps[p:] match words starting at index i?"""
+    while p < len(steps):
+        step = steps[p]
+        if step == "~" or step == "...":
+            # the rest tried after each number of skipped words: up to two for "~", up to _GAP in the
+            # same clause for "..."
+            here = clause[i - 1] if step == "..." and clause and 0 < i <= len(clause) else None
+            after = steps[p + 1] if p + 1 < len(steps) else None
+            for j in range(i, i + (2 if step == "~" else _GAP) + 1):
+                if here is not None and not (j < len(clause) and clause[j] == here):
+                    continue
+                # (when a plain word comes next, the usual case, only where one it accepts stands)
+                if type(after) is frozenset and not (j < len(words) and words[j] in after):
+                    continue
+                if _match_rest(steps, p + 1, words, j, clause):
+                    return True
+            return False
+        if i >= len(words):
+            return False
+        word = words[i]
+        if not (word in step if type(step) is frozenset else word.startswith(step)):
+            return False
+        i, p = i + 1, p + 1
+    return True
 
 
 def match(words: list[str], clause: list[int] | None = None) -> dict[Entry, int]:
     """Every lexicon entry found in the words, with the index of the word where it first starts;
     `clause` (clause_ids of the text) keeps a "..." gap inside one clause."""
-    index = _index()
-    exact, prefix = index.exact, index.prefix
     found: dict[Entry, int] = {}
+    last = len(words) - 1
     for i, word in enumerate(words):
-        candidates = list(exact.get(word, ()))
-        for k in range(_MIN_PREFIX, len(word) + 1):
-            candidates.extend(prefix.get(word[:k], ()))
-        for entry in candidates:
-            # (A one-word entry has matched already: no call for the rest of its pattern.)
-            if entry not in found and (len(entry.pattern) == 1
-                                       or _match_rest(entry.pattern[1:], words, i + 1, clause)):
+        following = words[i + 1] if i < last else ""
+        for entry, rest, second in _candidates(word):
+            # Most phrases fail on their second word: that is tested here, without a call. (A
+            # one-word entry has matched already.)
+            if (second is None or following in second) and entry not in found and (
+                    not rest or _match_rest(rest, 0, words, i + 1, clause)):
                 found[entry] = i
     return found
 
