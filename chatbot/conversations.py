@@ -31,11 +31,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from chatbot.db import Compiled, GroupCommit, driver_connection, utcnow
-from chatbot.leases import finish_turn, turn_driver, turn_first_read, turn_sqlite, unsaved
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Message, Ticket
 from chatbot.pending import PendingTurn
 from chatbot.tickets import OPEN_STATUSES
+from chatbot.turn_locks import (
+    finish_turn,
+    finish_with_release,
+    in_transaction,
+    turn_driver,
+    turn_first_read,
+    turn_held,
+    turn_sqlite,
+    unsaved,
+)
 
 
 @dataclass(frozen=True)
@@ -109,9 +118,13 @@ _LOAD_CONVERSATION = str(_LOAD.compile(dialect=_PG))  # the conversation id as $
 _INSERT_REPLY_COMPILED = _INSERT_MESSAGE.compile(dialect=_PG)
 _INSERT_REPLY = str(_INSERT_REPLY_COMPILED)
 _INSERT_REPLY_PARAMS = tuple(_INSERT_REPLY_COMPILED.positiontup or ())  # the names of $1, $2, …
-# The same columns, read by the function that takes the turn's lock, in the same order.
-FIRST_READ = ("SELECT " + ", ".join(f"(r.turn_conversation).{name}" for name in _CONVERSATION_COLUMNS)
-              + ", r.turn_open_ticket FROM lock_turn_read($1, $2) r")
+# The same columns, read by the function that takes the turn's lock, in the same order
+# (chatbot/turn_locks.py): a turn waiting for another process's lock on a connection of its own…
+_TURN_COLUMNS = ", ".join(f"(r.turn_conversation).{name}" for name in _CONVERSATION_COLUMNS) + ", r.turn_open_ticket"
+FIRST_READ = f"SELECT {_TURN_COLUMNS} FROM lock_turn_read($1, $2) r"
+# … and the turns whose locks their process takes together, each row led by whether it was taken.
+TURN_LOCKS_READ = (f"SELECT r.turn_locked, {_TURN_COLUMNS} FROM lock_turns_read($1::bigint[], $2::varchar[]) r"
+                   " ORDER BY r.turn_index")
 _CREATE = sqlite_insert(Conversation).values(  # SQLite's accept: the conversation, if new
     id=bindparam("conversation_id"), channel=bindparam("channel"), contact=bindparam("contact"), state={},
     verified=False, status="bot", created_at=bindparam("now"), updated_at=bindparam("now"),
@@ -217,13 +230,11 @@ class ConversationStore:
     @staticmethod
     async def load(session: AsyncSession, conversation_id: str) -> tuple[Conversation, Ticket | None]:
         """A turn's conversation and its open ticket, if any: most turns need to know the ticket."""
-        driver, db, record = turn_driver(session), turn_sqlite(session), None
-        if driver is not None:
-            # Read as the turn took its lock (pipeline: turn_session's first_read); else now, outside
-            # a transaction, if none is open.
-            record = turn_first_read(session)
-            if record is None and not driver.is_in_transaction():
-                record = await driver.fetchrow(_LOAD_CONVERSATION, conversation_id)
+        # Read as the turn took its lock (chatbot/turn_locks.py); else now, on a connection the turn
+        # holds with no transaction open.
+        record, driver, db = turn_first_read(session), turn_driver(session), turn_sqlite(session)
+        if record is None and driver is not None and not driver.is_in_transaction():
+            record = await driver.fetchrow(_LOAD_CONVERSATION, conversation_id)
         elif db is not None:
             rows = await _sqlite(session.get_bind().dialect).load.fetch(db, {"conversation_id": conversation_id})
             record = rows[0] if rows else None
@@ -251,8 +262,8 @@ class ConversationStore:
         again, and what it had said is not said twice (chatbot/recovery.py). On SQLite the delete and
         the commit go straight to aiosqlite, together with other turns' when the turn has nothing
         open (group commit: SQLite flushes its log to disk at every commit)."""
-        if await finish_turn(session, "SET LOCAL synchronous_commit TO off; "
-                                      f"DELETE FROM pending_turns WHERE message_id = {int(message_id)}"):
+        if finish_with_release(session, message_id) or await finish_turn(
+                session, f"SET LOCAL synchronous_commit TO off; DELETE FROM pending_turns WHERE message_id = {int(message_id)}"):
             return
         db = turn_sqlite(session)
         if db is not None and not unsaved(session):
@@ -270,18 +281,20 @@ class ConversationStore:
         open (committed with it, at the turn's next commit); else committed before this returns,
         together with the replies other turns are storing at the same time."""
         created_at, meta = utcnow(), {"ticket": ticket} if ticket else {}
-        driver, db = turn_driver(session), turn_sqlite(session)
+        driver, db, held = turn_driver(session), turn_sqlite(session), turn_held(session)
         values = {"conversation_id": conversation_id, "author": author, "kind": kind, "text": text,
                   "lang": lang, "client_id": None, "created_at": created_at, "meta": meta}
-        if driver is None and db is None:  # not a turn's session
+        if driver is None and db is None and held is None:  # not a turn's session
             message_id = (await session.execute(_INSERT_MESSAGE, values)).scalar_one()
-        elif unsaved(session) or (driver.is_in_transaction() if driver is not None
-                                  else cast(AsyncConnection, session.bind).in_transaction()):
+        elif unsaved(session) or in_transaction(session) or (db is not None and cast(
+                AsyncConnection, session.bind).in_transaction()):
             await session.flush()  # what the turn changed goes first, as autoflush would do it
             if driver is not None:
                 message_id = await driver.fetchval(_INSERT_REPLY, *_reply_row(values))
-            else:
+            elif db is not None:
                 [(message_id,)] = await _sqlite(session.get_bind().dialect).insert_message.fetch(db, values)
+            else:
+                message_id = (await session.execute(_INSERT_MESSAGE, values)).scalar_one()
         else:
             message_id = await self._replies.submit((driver or db, values))
         return OutboundMessage(id=message_id, conversation_id=conversation_id, author=author, kind=kind,
@@ -292,13 +305,16 @@ class ConversationStore:
         one commit (on PostgreSQL one round trip), on the first turn's connection. On PostgreSQL the
         inserts lock their conversations only KEY SHARE (the foreign key), which neither an accept's
         FOR NO KEY UPDATE nor a turn's UPDATE of its conversation waits for: a batch cannot deadlock."""
-        conn = batch[0][0]
         engine = self.sessions.kw["bind"]
         if engine.dialect.name != "postgresql":
             insert = _sqlite(engine.dialect).insert_message
-            return [rows[0][0] for rows in await _commit_each(conn, insert, [values for _, values in batch])]
-        rows = await conn.fetchmany(_INSERT_REPLY, [_reply_row(values) for _, values in batch])
-        return [row[0] for row in rows]
+            return [rows[0][0] for rows in await _commit_each(batch[0][0], insert, [values for _, values in batch])]
+        rows = [_reply_row(values) for _, values in batch]
+        conn = next((conn for conn, _ in batch if conn is not None), None)
+        if conn is None:  # turns that hold no connection (chatbot/turn_locks.py): a pooled one
+            async with driver_connection(engine) as conn:
+                return [row[0] for row in await conn.fetchmany(_INSERT_REPLY, rows)]
+        return [row[0] for row in await conn.fetchmany(_INSERT_REPLY, rows)]
 
     async def _delete_pending(self, batch: list[tuple[Any, int]]) -> list[None]:
         """SQLite: the pending rows of several finished turns, each with nothing open on its own

@@ -1,26 +1,20 @@
-"""Who may do what when several processes serve as one: leases and per-conversation turn locks.
+"""Who may do what when several processes serve as one: leases (a conversation's turns have their
+own locks, chatbot/turn_locks.py).
 
 A *lease* gives one process at a time a named job (reading the mailbox, sweeping SLA clocks). The
 holder renews it every few seconds; when it dies, the lease expires and another process takes over
 within ``ttl + retry_every`` seconds. It lives in a database row, so it works wherever the state is:
 PostgreSQL for several machines, SQLite for the embedded single process. On PostgreSQL expiry is
 measured by the database's clock, so the machines' clocks need not agree.
-
-A *turn lock* serialises the turns of one conversation across processes (two browser tabs on two
-processes, a retry that landed elsewhere). A row lock would end at the turn's first commit — a turn
-commits each reply before showing it — so on PostgreSQL it is a session-level advisory lock held on
-the connection the whole turn uses. SQLite is one process; the pipeline's asyncio lock suffices.
 """
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chatbot.db import Base, UTCDateTime, discard, utcnow
+from chatbot.db import Base, UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -190,101 +184,3 @@ class LeaseKeeper:
                 pass
             except Exception:
                 log.exception("lease %s: job failed while stopping", self.name)
-
-
-def _turn_key(conversation_id: str) -> int:
-    # A signed 64-bit key from the conversation id; a collision only serialises two conversations.
-    digest = hashlib.blake2b(b"turn:" + conversation_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-@asynccontextmanager
-async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_id: str,
-                       first_read: str | None = None) -> AsyncIterator[AsyncSession]:
-    """A session for one turn of a conversation, exclusive across processes on PostgreSQL.
-
-    The advisory lock belongs to the connection, so the session is bound to that one connection for
-    the whole turn and its commits do not release the lock. If the unlock cannot be confirmed the
-    connection is discarded rather than returned to the pool with the lock still held.
-
-    ``first_read``, a statement taking the lock's key as $1 and the conversation id as $2, is run to
-    take the lock, and read in the same round trip (migrations/versions/0011_turn_read_function.py);
-    its first row is ``turn_first_read``'s. The lock goes at the turn's end, or with its last
-    statement (``finish_turn``). On SQLite the session is bound to one pooled connection too, whose
-    aiosqlite connection is ``turn_sqlite``'s."""
-    if not _is_postgresql(sessions):  # one process: the pipeline's asyncio lock suffices
-        async with _engine(sessions).connect() as conn, sessions(bind=conn) as session:
-            session.info[_SQLITE] = (await conn.get_raw_connection()).driver_connection
-            yield session
-        return
-    key = _turn_key(conversation_id)
-    conn = await _engine(sessions).connect()
-    unlocked, failure = False, None
-    try:
-        # Straight on the driver, outside any transaction: one round trip each, where SQLAlchemy
-        # would wrap the statement in BEGIN … COMMIT, and the session's own commits stay real.
-        driver = (await conn.get_raw_connection()).driver_connection
-        assert driver is not None
-        if first_read is None:
-            await driver.execute("SELECT pg_advisory_lock($1)", key)
-            read = None
-        else:
-            read = await driver.fetchrow(first_read, key, conversation_id)
-        async with sessions(bind=conn) as session:
-            session.info.update({_DRIVER: driver, _KEY: key, _FIRST_READ: read})
-            yield session
-        if not session.info.get(_UNLOCKED):
-            await conn.rollback()  # nothing left open by the session (a no-op after its last commit)
-            await driver.execute("SELECT pg_advisory_unlock($1)", key)
-        unlocked = True
-    except BaseException as exc:
-        failure = exc
-        raise
-    finally:
-        if not unlocked:
-            await asyncio.shield(discard(conn, failure))  # closing the server session releases its locks
-        else:
-            await conn.close()
-
-
-_DRIVER, _KEY, _FIRST_READ, _UNLOCKED = "turn_driver", "turn_key", "turn_first_read", "turn_unlocked"
-_SQLITE = "turn_sqlite"
-
-
-def turn_driver(session: AsyncSession) -> Any:
-    """The asyncpg connection a PostgreSQL turn session is bound to (None on SQLite). The hot
-    path's statements run on it directly: the same connection and transaction as the session's,
-    without SQLAlchemy's per-statement CPU cost."""
-    return session.info.get(_DRIVER)
-
-
-def turn_sqlite(session: AsyncSession) -> Any:
-    """The aiosqlite connection a SQLite turn session is bound to (None on PostgreSQL)."""
-    return session.info.get(_SQLITE)
-
-
-def turn_first_read(session: AsyncSession) -> Any:
-    """The first row of the turn's ``first_read``, once (None if there was none, or on SQLite)."""
-    return session.info.pop(_FIRST_READ, None)
-
-
-def unsaved(session: AsyncSession) -> bool:
-    """Does the session hold changes it has not flushed yet?"""
-    return bool(session.new or session.deleted) or any(session.is_modified(obj) for obj in session.dirty)
-
-
-async def finish_turn(session: AsyncSession, sql: str) -> bool:
-    """Run the turn's last statement as its own transaction and release the turn lock, in one round
-    trip, if the turn's session holds nothing unsaved and no open transaction (PostgreSQL only):
-    BEGIN, COMMIT and the unlock would be three round trips more. The lock goes only after the
-    commit, so the next holder sees the statement's effect. False if it did not run; the caller
-    then runs it in the session as usual, and the lock goes when the session closes."""
-    driver = turn_driver(session)
-    # The driver, not the session, knows whether a transaction is open: SQLAlchemy's asyncpg adapter
-    # sends BEGIN only with the first statement of the session's (possibly empty) transaction.
-    if driver is None or driver.is_in_transaction() or unsaved(session):
-        return False
-    # No arguments: the simple query protocol, which takes several statements in one message.
-    await driver.execute(f"BEGIN; {sql}; COMMIT; SELECT pg_advisory_unlock({int(session.info[_KEY])})")
-    session.info[_UNLOCKED] = True
-    return True

@@ -10,18 +10,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from chatbot.conversations import FIRST_READ, Accepted, ConversationStore
+from chatbot.conversations import FIRST_READ, TURN_LOCKS_READ, Accepted, ConversationStore
 from chatbot.flows.engine import FlowState
 from chatbot.i18n import DEFAULT_LANGUAGE, current_language, gettext
-from chatbot.leases import turn_session
 from chatbot.logs import bind
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Customer, Ticket
+from chatbot.turn_locks import TurnLocks, turn_session
 from chatbot.understanding import Analysis
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ class Pipeline:
         self.steps = list(steps)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.observers: list[TurnObserver] = []  # added by the composition root
+        engine = sessions.kw.get("bind")  # on PostgreSQL this process's turns hold their locks together
+        self.turn_locks = (TurnLocks(engine, TURN_LOCKS_READ)
+                           if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql" else None)
 
     def lock(self, conversation_id: str) -> asyncio.Lock:
         lock = self._locks.get(conversation_id)
@@ -150,7 +154,8 @@ class Pipeline:
     async def _process(self, inbound: InboundMessage, accepted: Accepted, emit: Emit) -> Turn:
         # The asyncio lock orders this process's turns; turn_session extends that to other processes.
         async with self.lock(inbound.conversation_id):
-            async with turn_session(self.sessions, inbound.conversation_id, FIRST_READ) as session:
+            async with turn_session(self.sessions, inbound.conversation_id, FIRST_READ,
+                                    self.turn_locks) as session:
                 turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit, store=self.store)
                 token = current_language.set(DEFAULT_LANGUAGE)
                 try:

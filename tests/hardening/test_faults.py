@@ -19,7 +19,7 @@ from chatbot.app import PIPELINE
 from chatbot.business_hours import BusinessHours
 from chatbot.db import utcnow
 from chatbot.desk import load_desk
-from chatbot.leases import _turn_key
+from chatbot.turn_locks import _turn_key
 from chatbot.messages import InboundMessage
 from chatbot.models import OutboxMail
 from chatbot.pending import PendingTurn

@@ -19,7 +19,7 @@ import pytest
 
 from chatbot.conversations import ConversationStore
 from chatbot.db import utcnow
-from chatbot.leases import _turn_key
+from chatbot.turn_locks import _turn_key
 from chatbot.messages import InboundMessage
 from chatbot.settings import Settings
 from tests.servers.chatbot import ChatbotServe

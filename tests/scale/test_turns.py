@@ -17,7 +17,7 @@ from chatbot.conversations import _LOAD_CONVERSATION, FIRST_READ, ConversationSt
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import load_desk
 from chatbot.knowledge import Knowledge
-from chatbot.leases import _turn_key
+from chatbot.turn_locks import _turn_key
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.pipeline import Pipeline, Turn
 from chatbot.settings import Settings
