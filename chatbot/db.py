@@ -249,8 +249,11 @@ class GroupCommit(Generic[T, R]):
 
     MAX_BATCH = 100
 
-    def __init__(self, store: Callable[[list[T]], Awaitable[list[R]]], name: str, in_flight: int = 2) -> None:
-        self._store, self.name, self.in_flight = store, name, in_flight
+    def __init__(self, store: Callable[[list[T]], Awaitable[list[R]]], name: str, in_flight: int = 2,
+                 abandoned: Callable[[T, R], None] | None = None) -> None:
+        """``abandoned`` is told of each item stored for a sender that gave up waiting, with its result
+        (an item is stored all the same once handed in)."""
+        self._store, self.name, self.in_flight, self.abandoned = store, name, in_flight, abandoned
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self.observe: Callable[[int], None] | None = None  # told each batch's size (metrics)
@@ -289,8 +292,10 @@ class GroupCommit(Generic[T, R]):
                     await self._run([one])
                 return
             results = [exc]
-        for (_, future), result in zip(batch, results, strict=True):
+        for (item, future), result in zip(batch, results, strict=True):
             if future.done():  # its sender gave up waiting (the item is stored all the same)
+                if self.abandoned is not None and not isinstance(result, Exception):
+                    self.abandoned(item, result)
                 continue
             if isinstance(result, Exception):
                 future.set_exception(result)

@@ -75,7 +75,7 @@ class TurnLocks:
         self._held = 0
         self.generation = 0  # one more each time the connection is lost: every lock on it is gone
         self._using = asyncio.Lock()  # one statement at a time on the connection
-        self._acquires = GroupCommit(self._acquire_batch, "turn locks", in_flight=1)
+        self._acquires = GroupCommit(self._acquire_batch, "turn locks", in_flight=1, abandoned=self._give_back)
         self._releases = GroupCommit(self._release_batch, "turn releases", in_flight=1)
 
     def holds(self, generation: int) -> bool:
@@ -85,15 +85,11 @@ class TurnLocks:
 
     async def acquire(self, key: int, conversation_id: str) -> Held | None:
         """The lock, taken with the turn's first read; None if another process holds it now."""
-        task = asyncio.ensure_future(self._acquires.submit((key, conversation_id)))
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:  # a lock taken for a turn that is gone is given back
-            task.add_done_callback(self._give_back)
-            raise
+        return await self._acquires.submit((key, conversation_id))
 
-    def _give_back(self, task: asyncio.Future[Held | None]) -> None:
-        if not task.cancelled() and task.exception() is None and (held := task.result()) is not None:
+    def _give_back(self, item: tuple[int, str], held: Held | None) -> None:
+        """A lock taken for a turn that was cancelled meanwhile is given back."""
+        if held is not None:
             asyncio.ensure_future(self.release(held))
 
     async def release(self, held: Held, finished_message: int | None = None) -> None:
@@ -101,8 +97,9 @@ class TurnLocks:
         pending row of ``finished_message`` (the turn's last write: chatbot/conversations.py
         ``finish``). Not made to wait for the disk (asynchronous commit): lost only if PostgreSQL
         itself crashes within its WAL writer's delay, and the recovery then runs the turn again
-        without saying again what it said."""
-        await asyncio.shield(self._releases.submit((held, finished_message)))
+        without saying again what it said. Done even if the turn is cancelled while it waits: once
+        handed in, a release is part of the next batch."""
+        await self._releases.submit((held, finished_message))
 
     async def _connection(self) -> Any:
         if self._driver is not None and self._driver.is_closed():  # the server closed it meanwhile

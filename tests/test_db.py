@@ -157,6 +157,20 @@ async def test_group_commit_leaves_nobody_waiting_when_a_sender_gives_up_or_the_
     assert not pending and all(t.cancelled() for t in done)
 
 
+async def test_group_commit_tells_what_it_stored_for_a_sender_that_gave_up() -> None:
+    # (What the turn locks rely on to give back a lock taken for a turn that was cancelled meanwhile.)
+    storage, abandoned = Storage(gate_open=False), []
+    group = GroupCommit(storage, "numbers", in_flight=1, abandoned=lambda item, result: abandoned.append((item, result)))
+    first, second = asyncio.create_task(group.submit(1)), asyncio.create_task(group.submit(2))
+    await settle()
+    second.cancel()
+    await settle()
+    storage.gate.set()
+    assert await first == "stored 1"
+    await settle()
+    assert abandoned == [(2, "stored 2")]
+
+
 async def test_startup_says_when_postgresql_has_no_room_for_this_process_pool(database_url: str) -> None:
     assert await connections_problem(database_url, 30, 10) is None  # the default fits a fresh server
     problem = await connections_problem(database_url, 500, 10)

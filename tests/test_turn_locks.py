@@ -11,14 +11,14 @@ import pytest
 
 from chatbot.app import default_steps
 from chatbot.business_hours import BusinessHours
-from chatbot.conversations import ConversationStore
+from chatbot.conversations import TURN_LOCKS_READ, ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.desk import load_desk
 from chatbot.knowledge import Knowledge
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.pipeline import Pipeline, Turn
 from chatbot.settings import Settings
-from chatbot.turn_locks import TurnLockLost, _turn_key
+from chatbot.turn_locks import TurnLockLost, TurnLocks, _turn_key
 from chatbot.understanding import Analyzer
 
 NOW = datetime(2026, 11, 18, 13, 30, tzinfo=UTC)
@@ -129,3 +129,31 @@ async def test_a_turn_whose_locks_connection_is_lost_stores_nothing_more_and_sta
     finally:
         gate.opened.set()
         await engine.dispose()  # type: ignore[attr-defined]
+
+
+async def test_a_lock_taken_for_a_turn_cancelled_meanwhile_is_given_back(
+        pg_database: str, admin: asyncpg.Connection) -> None:
+    engine = create_engine(pg_database)
+    locks = TurnLocks(engine, TURN_LOCKS_READ)
+    try:
+        cids = [uuid.uuid4().hex for _ in range(3)]
+        # The first starts a batch; the two others wait for the next one, and one of them is cancelled.
+        first, *waiting = (asyncio.create_task(locks.acquire(_turn_key(cid), cid)) for cid in cids)
+        await asyncio.sleep(0)
+        waiting[0].cancel()
+        held = [await first, await waiting[1]]
+        assert all(h is not None for h in held)
+        for h in held:
+            await locks.release(h)  # type: ignore[arg-type]
+        for _ in range(100):  # every lock free again, the cancelled turn's too
+            free = [await admin.fetchval("SELECT pg_try_advisory_lock($1)", _turn_key(cid)) for cid in cids]
+            for cid, was_free in zip(cids, free):
+                if was_free:
+                    await admin.fetchval("SELECT pg_advisory_unlock($1)", _turn_key(cid))
+            if all(free):
+                break
+            await asyncio.sleep(0.02)
+        else:
+            pytest.fail(f"locks still held: {free}")
+    finally:
+        await engine.dispose()
