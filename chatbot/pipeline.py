@@ -22,7 +22,7 @@ from chatbot.i18n import DEFAULT_LANGUAGE, current_language, gettext
 from chatbot.logs import bind
 from chatbot.messages import InboundMessage, OutboundMessage
 from chatbot.models import Conversation, Customer, Ticket
-from chatbot.turn_locks import TurnLocks, turn_session
+from chatbot.turn_locks import TurnLocks, commit, turn_session
 from chatbot.understanding import Analysis
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class Turn:
             return shown[text]  # type: ignore[no-any-return]
         out = await self.store.add_reply(self.session, self.accepted.conversation_id, author, kind, text,
                                          self.lang, ticket)
-        await self.session.commit()
+        await commit(self.session)
         self.replies.append(out)
         await self.emit(out)
         return out
@@ -172,7 +172,7 @@ class Pipeline:
                     for observer in self.observers:
                         await observer.finishing(turn)
                     await self.store.finish(session, accepted.message_id)  # the turn is no longer owed
-                    await session.commit()
+                    await commit(session)
                 except Exception as exc:
                     for observer in self.observers:
                         observer.failed(inbound, exc)

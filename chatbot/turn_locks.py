@@ -293,6 +293,15 @@ def in_transaction(session: AsyncSession) -> bool:
     return bool(session.info.get(_OPEN))
 
 
+async def commit(session: AsyncSession) -> None:
+    """Commit the turn's session, if it has anything to commit: changes not flushed yet, or a
+    transaction open in the database. Most turns change nothing through it (their replies are
+    stored on their own), and a commit with nothing in it still costs the ORM a transaction's
+    bookkeeping, twice or three times a turn."""
+    if unsaved(session) or in_transaction(session):
+        await session.commit()
+
+
 async def finish_turn(session: AsyncSession, sql: str) -> bool:
     """Run the turn's last statement as its own transaction and release the turn lock, in one round
     trip, if the turn's session holds nothing unsaved and no open transaction (PostgreSQL, a turn on
