@@ -67,7 +67,7 @@ class Analyzer:
             lang, supported = detect_language(f"{cleaned}\n{subject_text}" if len(cleaned) < 40 else cleaned, hints)
 
         service = parse_service(cleaned, known_services) or parse_service(subject_text, known_services)
-        folded = fold(cleaned)  # folded once for the intents and the order number
+        folded = fold(cleaned)  # folded once for the intents, the start time and the order number
         # Product names and addresses say nothing about the intent ("VPS SSD-2" is not a disk problem).
         intent_text = _mask(cleaned, service)
         result = classify(folded if intent_text == cleaned else fold(intent_text), lang,
@@ -75,7 +75,7 @@ class Analyzer:
         intent = result.intent
         start = None
         if intent in _START_TIME_INTENTS:
-            start = parse_start_time(cleaned, now, lang=lang)
+            start = parse_start_time(cleaned, now, lang=lang, folded=folded)
         slots = Slots(
             ip=parse_ip(cleaned) or parse_ip(subject_text),
             order=parse_order(cleaned, folded=folded) or parse_order(subject_text),

@@ -98,6 +98,10 @@ class NaiveBayes:
         return {g: packed[g] for g in _word_features(word) if g in packed}
 
     def log_scores(self, folded: str) -> dict[str, float]:
+        return dict(zip(self.classes, self._score_list(folded)))
+
+    def _score_list(self, folded: str) -> list[float]:
+        """log_scores' values, in the order of self.classes."""
         # The message's known n-grams, each counted once (binary presence) however many words share it;
         # integer sums, so the order they come in does not change a bit of the result.
         known: dict[str, int] = {}
@@ -105,15 +109,16 @@ class NaiveBayes:
             known.update(self._word_grams(word))
         n = len(known)
         fields = self._fields.unpack(sum(known.values()).to_bytes(self._fields.size, "little"))
-        return {label: base + n * unseen + field / _SCALE
-                for label, base, unseen, field in zip(self.classes, self._base, self._unseen, fields)}
+        return [base + n * unseen + field / _SCALE
+                for base, unseen, field in zip(self._base, self._unseen, fields)]
 
     def posterior(self, folded: str, temperature: float = TEMPERATURE) -> dict[str, float]:
-        scores = self.log_scores(folded)
-        top = max(scores.values())
-        weights = {label: math.exp((s - top) / temperature) for label, s in scores.items()}
-        total = sum(weights.values())
-        return {label: w / total for label, w in weights.items()}
+        # (lists, not dictionaries, until the end: the same numbers, summed in the same order)
+        scores = self._score_list(folded)
+        top = max(scores)
+        weights = [math.exp((s - top) / temperature) for s in scores]
+        total = sum(weights)
+        return {label: w / total for label, w in zip(self.classes, weights)}
 
 
 _lock = threading.Lock()

@@ -26,9 +26,12 @@ _PATTERNS = [
     # GPU Server A100 and other "<Family> Server <model>" names
     re.compile(r"\bgpu[ -]server[ -][a-z]{0,3}\d{2,5}[a-z]{0,3}\b", re.I),
 ]
-# A word each pattern above needs (one of them): an ASCII text with none of them names no service. Only
-# for ASCII, where re.I is plain ASCII case folding (elsewhere it also matches "ı" to i, "ſ" to s).
+# A word each pattern above needs (one of them): a text with none of them names no service. re.I matches
+# an ASCII letter of the patterns to that letter in either case, and to these four other characters
+# only ("İ" and "ı" to i, "ſ" to s, the Kelvin sign to k; test_slot_parsers checks every code point): a
+# text without them has a needed word in its lower-case form wherever a pattern could match.
 _NEEDED = ("vps", "vds", "cloud", "dedicated", "storage", "backup", "gpu")
+_ASCII_LOOKALIKES = frozenset("\u0130\u0131\u017f\u212a")
 _SPACES = re.compile(r"\s+")
 _KEY_DROP = re.compile(r"[\s_-]+")
 
@@ -51,7 +54,7 @@ def _known_match(text: str, known_services: Sequence[str]) -> str | None:
 
 def _may_name_a_service(text: str) -> bool:
     """False when no pattern can match: a quick test, the patterns' scan costs more."""
-    if not text.isascii():
+    if not text.isascii() and not _ASCII_LOOKALIKES.isdisjoint(text):
         return True
     lowered = text.lower()
     return any(word in lowered for word in _NEEDED)

@@ -72,6 +72,7 @@ _NOON_MIDNIGHT = re.compile(r"\b(?:depuis|des|a partir de|vers|a|od|o|okolo|desd
                             r"mittag|minuit|midnight|polnocy|medianoche|mitternacht)\b")
 
 
+_DIGIT = re.compile(r"\d")  # what _DOTTED, _CLOCK and _BARE need (their hour is [01]?\d, 2[0-3] or \d{1,2})
 _CLAUSE_START = re.compile(r"[.!?;\n]")
 _TOLERANCE = timedelta(minutes=5)
 _APOSTROPHE_ARTICLE = re.compile(r"(?<=\s)'(?=ne?r?\s)")
@@ -149,10 +150,11 @@ def _mentions(text: str, lang: str | None) -> list[_Mention]:
                 found.append(_Mention(m.start(), m.end(), True, minutes_ago=minutes))
     for m in tw.IMPLIED_ONE.finditer(text):
         found.append(_Mention(m.start(1), m.end(1), True, minutes_ago=tw.IMPLIED_ONE_MINUTES[m.group(1)]))
-    for m in _DOTTED.finditer(text):
+    clock_digits = bool(_DIGIT.search(text))  # without a digit, the next three scans cannot match
+    for m in _DOTTED.finditer(text) if clock_digits else ():
         if not excluded(m.start(2), m.end()):
             found.append(_Mention(m.start(2), m.end(), since(m.start(2)), hour=int(m.group(2)), minute=int(m.group(3))))
-    for m in _CLOCK.finditer(text):
+    for m in _CLOCK.finditer(text) if clock_digits else ():
         if excluded(m.start(), m.end()) or any(x.start <= m.start() < x.end for x in found):
             continue
         hour, minute = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
@@ -162,7 +164,7 @@ def _mentions(text: str, lang: str | None) -> list[_Mention]:
             found.append(_Mention(m.start(), m.end(), True, minutes_ago=hour * 60))  # "depuis 2h": two hours
             continue
         found.append(_Mention(m.start(), m.end(), since(m.start()), hour=hour, minute=minute, meridiem=m.group(4)))
-    for m in _BARE.finditer(text):
+    for m in _BARE.finditer(text) if clock_digits else ():
         # the preposition itself may be "until" ("hasta las 18"): look right before the number
         if excluded(m.start(1), m.end(1)) or any(x.start <= m.start(1) < x.end for x in found):
             continue
@@ -260,13 +262,17 @@ def _minutes_past_or_to(folded: str) -> str:
     return _MOINS.sub(lambda m: _clock(int(m.group(1)), -int(m.group(2))), folded)
 
 
-def parse_start_time(text: str, now: datetime, *, lang: str | None = None) -> datetime | None:
+def parse_start_time(text: str, now: datetime, *, lang: str | None = None,
+                     folded: str | None = None) -> datetime | None:
     """When the problem started, as an aware datetime, or None when the text gives no time.
 
     `now` (aware) is when the message arrived; `lang`, when known, settles words that differ between
-    languages (French "hier" is yesterday, German "hier" is here)."""
+    languages (French "hier" is yesterday, German "hier" is here); `folded`: normalize.fold of the
+    text (of its first MAX_ANALYSED_CHARS characters), when the caller has it already."""
     raw = text[:MAX_ANALYSED_CHARS]
-    folded = _minutes_past_or_to(tw.hour_words_to_digits(_APOSTROPHE_ARTICLE.sub("", fold(raw))))
+    if folded is None:
+        folded = fold(raw)
+    folded = _minutes_past_or_to(tw.hour_words_to_digits(_APOSTROPHE_ARTICLE.sub("", folded)))
     mentions = _mentions(folded, lang)
     if not mentions:
         return None

@@ -44,3 +44,34 @@ def test_a_phrase_is_found_wherever_it_starts_and_once() -> None:
     folded = fold("Mon serveur ne répond plus. Le site ne répond plus non plus.")
     found = match(tokens(folded), clause_ids(folded))
     assert [pos for e, pos in found.items() if e.text == "ne repond ~ plus"] == [2]  # its first place
+
+
+def _every_entry_tried(words: list[str], clause: list[int]) -> dict:
+    """match as defined: every entry whose first word fits, tried on the rest of its pattern."""
+    from chatbot.understanding.lexicon import _MIN_PREFIX, _index, _match_rest
+    index, found = _index(), {}
+    for i, word in enumerate(words):
+        entries = list(index.exact.get(word, ()))
+        for k in range(_MIN_PREFIX, len(word) + 1):
+            entries.extend(index.prefix.get(word[:k], ()))
+        for entry in entries:
+            if entry not in found and _match_rest(index.rest[entry], 0, words, i + 1, clause):
+                found[entry] = i
+    return found
+
+
+def test_the_second_word_shortcut_finds_what_trying_every_entry_finds() -> None:
+    """match picks the entries a word starts by the word after it: the same entries, positions and order."""
+    import json
+    from pathlib import Path
+
+    from chatbot.understanding.lexicon import spell_out
+    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                for text in (record["text"], record.get("subject") or "", record["text"].upper()):
+                    folded = spell_out(fold(text), "es")
+                    words, clause = tokens(folded), clause_ids(folded)
+                    expected = _every_entry_tried(words, clause)
+                    assert list(match(words, clause).items()) == list(expected.items())

@@ -3,16 +3,21 @@
 text — the lexicons and the n-gram model were written and trained on the whole-text fold."""
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatbot.understanding.normalize import _SPECIAL, _WS, fold
+from chatbot.understanding.normalize import _SPECIAL, fold
+
+_WS = re.compile(r"\s+")
 
 
 def whole_text_fold(text: str) -> str:
-    """The definition: special letters replaced, NFKD, combining marks dropped, lower-cased, spaced."""
+    """The definition: special letters replaced, NFKD, combining marks dropped, lower-cased, runs of
+    whitespace made one space, stripped."""
     text = text.translate(_SPECIAL)
     stripped = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _WS.sub(" ", stripped.lower()).strip()
@@ -36,3 +41,12 @@ def test_every_character_folds_as_it_would_in_a_whole_text() -> None:
         if not 0xD800 <= code < 0xE000:
             char = chr(code)
             assert fold(f"a{char}\u0301b") == whole_text_fold(f"a{char}\u0301b"), hex(code)
+
+
+def test_spacing_by_split_is_spacing_by_the_regex() -> None:
+    """fold single-spaces with str.split and join: the same characters as the regex's \\s, everywhere."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert "".join(_WS.findall(every)) == "".join(ch for ch in every if ch.isspace())
+    spaces = "".join(ch for ch in every if ch.isspace())
+    for text in (spaces, f"a{spaces}b", f"{spaces}Ab{spaces}c\u00a0d{spaces}", "x\x1c\x1dy\x85z\u2028w"):
+        assert fold(text) == whole_text_fold(text)

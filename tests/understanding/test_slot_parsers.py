@@ -1,4 +1,6 @@
 """IP, order number and service name parsers, on whole messages and on short answers."""
+import re
+
 import pytest
 
 from chatbot.understanding import parse_ip, parse_order, parse_service
@@ -134,3 +136,29 @@ def test_a_vendor_before_the_cpu_family(text: str, service: str) -> None:
 ])
 def test_ipv6_as_written_is_normalised(text: str, ip: str) -> None:
     assert parse_ip(text) == ip
+
+
+def test_only_four_non_ascii_characters_match_an_ascii_letter_ignoring_case() -> None:
+    """services._may_name_a_service skips the pattern scans of a text without a needed word in its
+    lower-case form, which is sound as long as these are the only other characters re.I matches to
+    an ASCII letter."""
+    import sys
+
+    from chatbot.understanding.services import _ASCII_LOOKALIKES
+    every = "".join(map(chr, range(0x80, sys.maxunicode + 1)))
+    assert set(re.compile("[a-z]", re.I).findall(every)) == _ASCII_LOOKALIKES
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        assert set(re.findall(letter, every, re.I)) <= _ASCII_LOOKALIKES
+
+
+@pytest.mark.parametrize("text", [
+    "Mon VPS SSD-4 ne répond plus", "mój Cloud VPS L nie działa", "DEDİCATED E-2388G ausgefallen",
+    "Dedicated EPYC 7313P: ça redémarre", "le ſtorage 8TB est plein", "ｖｐｓ ｓｓｄ-４ plante",
+    "GPU-Server A100 über", "serveur dédié sans nom", "Zdravím, vps ssd 3 nefunguje",
+    "Storage Server 8 TB – ¿lleno?", "bAcKuP 500 GB, né",
+])
+def test_the_quick_test_never_hides_a_service(text: str) -> None:
+    from chatbot.understanding.services import _PATTERNS, _may_name_a_service
+    if not _may_name_a_service(text):
+        assert not any(p.search(text) for p in _PATTERNS)
+    assert _may_name_a_service(text) or parse_service(text) is None

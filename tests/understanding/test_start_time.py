@@ -278,3 +278,54 @@ def test_abbreviations_minutes_past_and_to_and_evening(text: str, lang: str, exp
 
 def test_a_range_of_values_is_not_a_time() -> None:
     assert parse_start_time("latency went from 10 to 20 ms", datetime.fromisoformat(WED), lang="en") is None
+
+
+def _plain(words, space: str = " ") -> str:
+    """An alternation as time_words wrote it before its words were grouped by first letter."""
+    import re
+    return "|".join(re.escape(w).replace(r"\ ", space) for w in sorted(words, key=len, reverse=True))
+
+
+def _word_patterns():
+    """(pattern, the same pattern with plain alternations) of time_words' grouped alternations."""
+    import re
+
+    from chatbot.understanding import start_time, time_words as tw
+    tables = [tw.NUMBER_WORDS, {k: v for k, v in tw.HOUR_WORDS["en"].items() if k != "one"},
+              *tw.HOUR_WORDS.values(), {**tw.HOUR_WORDS["en"], **tw.HOUR_WORDS["de"], **tw.HOUR_WORDS["fr"]}]
+    pairs = []
+    for pattern in [start_time._DURATION, *tw._WORD_CLOCK, tw._ZONE_BEFORE_PLACE, tw._ZONE_AFTER_PLACE]:
+        plain = pattern.pattern.replace(tw._PLACE_RE, _plain(tw._ZONE_BY_PLACE, r"\s"))
+        for table in tables:
+            plain = plain.replace(tw._alternation(table), _plain(table))
+        assert plain != pattern.pattern
+        pairs.append((pattern, re.compile(plain)))
+    return pairs
+
+
+def _vocabulary() -> list[str]:
+    from chatbot.understanding import time_words as tw
+    words = [*tw.NUMBER_WORDS, *tw.UNIT_MINUTES, *tw._ZONE_BY_PLACE, *tw._ALL_HOURS]
+    return words + ["since", "at", "seit", "um", "halb", "las", "a la", "od", "o", "heure", "heures", "uhr",
+                    "time", "zeit", "hora de", "czasu", "o'clock", "pm", "-", "1", "10", "2,5", "this", "utc"]
+
+
+def test_grouped_alternations_match_what_the_plain_ones_do() -> None:
+    """time_words groups each word list's alternation by first letter, for speed: every match and group
+    must be the plain alternation's, on every data set text and on texts made of the words themselves."""
+    import json
+    import random
+    from pathlib import Path
+
+    from chatbot.understanding.normalize import fold
+    pairs = _word_patterns()
+    data = Path(__file__).parents[1] / "data"
+    texts = [fold(json.loads(line)["text"]) for path in sorted(data.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    vocabulary, rng = _vocabulary(), random.Random(7)
+    texts += [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8))) for _ in range(4000)]
+    texts += ["".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 4))) for _ in range(1000)]
+    for text in texts:
+        for grouped, plain in pairs:
+            assert [(m.span(), m.groups()) for m in grouped.finditer(text)] == \
+                [(m.span(), m.groups()) for m in plain.finditer(text)], (grouped.pattern[:40], text)

@@ -145,20 +145,28 @@ def _index() -> _Index:
     return _Index(dict(exact), dict(prefix), rest)
 
 
-@lru_cache(maxsize=16384)  # words recur from message to message; most start no entry (an empty tuple)
-def _candidates(word: str) -> tuple[tuple[Entry, tuple[_Step, ...], frozenset[str] | None], ...]:
+_Candidate = tuple[Entry, tuple[_Step, ...]]  # an entry, and its pattern after the first word, compiled
+
+
+@lru_cache(maxsize=16384)  # words recur from message to message; most start no entry
+def _candidates(word: str) -> tuple[tuple[_Candidate, ...], dict[str, tuple[_Candidate, ...]]]:
     """The entries whose first word matches this word (the exact ones, then those of its prefixes from
-    the shortest), each with the rest of its pattern and, when that starts with a plain word, the
-    words it accepts next."""
+    the shortest), as two views: those that need no particular next word (their pattern ends there,
+    or goes on with a gap or a stem), and, per next word, those that this word can be followed by.
+    Most phrases fail on their second word: that test is one dictionary lookup per word in `match`
+    instead of one set test per candidate. Both keep the entries' order."""
     index = _index()
     entries = list(index.exact.get(word, ()))
     for k in range(_MIN_PREFIX, len(word) + 1):
         entries.extend(index.prefix.get(word[:k], ()))
-    candidates = []
-    for entry in entries:
-        rest = index.rest[entry]
-        candidates.append((entry, rest, rest[0] if rest and type(rest[0]) is frozenset else None))
-    return tuple(candidates)
+    seconds = [rest[0] if rest and type(rest[0]) is frozenset else None
+               for rest in (index.rest[entry] for entry in entries)]
+    nexts = {w for second in seconds if second is not None for w in second}
+    candidates = [(entry, index.rest[entry]) for entry in entries]
+    any_next = tuple(c for c, second in zip(candidates, seconds) if second is None)
+    by_next = {w: tuple(c for c, second in zip(candidates, seconds) if second is None or w in second)
+               for w in nexts}
+    return any_next, by_next
 
 
 def _match_rest(steps: tuple[_Step, ...], p: int, words: list[str], i: int, clause: list[int] | None) -> bool:
@@ -194,12 +202,11 @@ def match(words: list[str], clause: list[int] | None = None) -> dict[Entry, int]
     found: dict[Entry, int] = {}
     last = len(words) - 1
     for i, word in enumerate(words):
-        following = words[i + 1] if i < last else ""
-        for entry, rest, second in _candidates(word):
-            # Most phrases fail on their second word: that is tested here, without a call. (A
-            # one-word entry has matched already.)
-            if (second is None or following in second) and entry not in found and (
-                    not rest or _match_rest(rest, 0, words, i + 1, clause)):
+        any_next, by_next = _candidates(word)
+        # only the entries whose second word, when they name one, is the word that follows (a
+        # one-word entry has matched already)
+        for entry, rest in by_next.get(words[i + 1], any_next) if i < last else any_next:
+            if entry not in found and (not rest or _match_rest(rest, 0, words, i + 1, clause)):
                 found[entry] = i
     return found
 
