@@ -10,6 +10,9 @@ import sys
 from chatbot.settings import Settings, SettingsError, load_settings
 
 
+GC_YOUNG_THRESHOLD = 20_000
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from aiohttp import web
 
@@ -34,6 +37,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # out of the collector's sight, a full collection no longer walks it while visitors wait.
     gc.collect()
     gc.freeze()
+    # A chat turn allocates and frees a few thousand objects. At the default threshold (700 not yet
+    # freed) their passing peaks start a young collection several times a turn; every tenth of those
+    # also collects the middle generation, and every hundredth is a full collection, which walks every
+    # connected visitor's objects (~130 ms with 1,000 visitors). Reference counting frees nearly all
+    # of it anyway: the same memory with 20,000 (docs/benchmarks.md, "Session 6").
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
     logging.getLogger(__name__).info("settings: %s", settings.redacted())
     if shortfall:
         logging.getLogger(__name__).warning("%s", shortfall)
