@@ -68,7 +68,7 @@ def test_serve_refuses_a_database_without_this_releases_migrations(tmp_path: Pat
     assert out.returncode == 2 and "chatbot db upgrade" in out.stderr
     asyncio.run(upgrade(env["CHATBOT_DATABASE_URL"], "0008_recovery"))  # an older release's schema
     out = run(["serve"], env=env)
-    assert out.returncode == 2 and "0010_turn_lock_function" in out.stderr and "chatbot db upgrade" in out.stderr
+    assert out.returncode == 2 and "0011_turn_read_function" in out.stderr and "chatbot db upgrade" in out.stderr
 
 
 async def test_a_fully_migrated_database_has_no_schema_problem(tmp_path: Path) -> None:
