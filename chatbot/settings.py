@@ -25,8 +25,8 @@ class SettingsError(ValueError):
 class Settings:
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE}"
     # PostgreSQL connections each process keeps open, and how many more it may open for a burst. A
-    # chat turn holds one for its whole length; a pool too small for the turns in flight opens and
-    # closes connections all the time (docs/benchmarks.md). Processes × (both) < max_connections.
+    # chat turn checks one out only for a statement or a batch (chatbot/turn_locks.py), unless it waits
+    # for another process's turn lock. Processes × (both) < max_connections (docs/scaling.md).
     database_pool_size: int = 30
     database_max_overflow: int = 10
     host: str = "127.0.0.1"
