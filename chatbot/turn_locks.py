@@ -77,6 +77,7 @@ class TurnLocks:
         self._using = asyncio.Lock()  # one statement at a time on the connection
         self._acquires = GroupCommit(self._acquire_batch, "turn locks", in_flight=1, abandoned=self._give_back)
         self._releases = GroupCommit(self._release_batch, "turn releases", in_flight=1)
+        self._giving_back: set[asyncio.Future[None]] = set()
 
     def holds(self, generation: int) -> bool:
         """Are the locks taken in that generation still held? Not once the connection is known lost:
@@ -90,7 +91,9 @@ class TurnLocks:
     def _give_back(self, item: tuple[int, str], held: Held | None) -> None:
         """A lock taken for a turn that was cancelled meanwhile is given back."""
         if held is not None:
-            asyncio.ensure_future(self.release(held))
+            task = asyncio.ensure_future(self.release(held))
+            self._giving_back.add(task)  # a strong reference until it is done
+            task.add_done_callback(self._giving_back.discard)
 
     async def release(self, held: Held, finished_message: int | None = None) -> None:
         """Gives the lock back; first, in the same round trip and its own transaction, deletes the
