@@ -76,7 +76,8 @@ class Metrics:
                                   "(CHATBOT_DATABASE_POOL_SIZE)", registry=r)
         self.db_batch_size = Histogram("chatbot_db_batch_size", "Items stored by one group commit (accepts: "
                                        "customer messages; replies: the bot's; finishes: SQLite turns' last "
-                                       "commits): above 1 when the server is busy", ["kind"],
+                                       "commits; turn_locks, turn_releases: PostgreSQL turns' locks taken, "
+                                       "given back): above 1 when the server is busy", ["kind"],
                                        buckets=(1, 2, 5, 10, 20, 50, 100), registry=r)
         self.scrape_errors = Counter("chatbot_metrics_probe_errors", "Database probes that failed at scrape",
                                      registry=r)

@@ -24,8 +24,9 @@ at that very moment may still commit; docs/reliability.md says what that can mea
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -78,6 +79,11 @@ class TurnLocks:
         self._acquires = GroupCommit(self._acquire_batch, "turn locks", in_flight=1, abandoned=self._give_back)
         self._releases = GroupCommit(self._release_batch, "turn releases", in_flight=1)
         self._giving_back: set[asyncio.Future[None]] = set()
+
+    def observe_batches(self, observe: Callable[[str, int], None]) -> None:
+        """Tell ``observe`` the size of each batch: ("turn_locks" | "turn_releases", turns)."""
+        self._acquires.observe = functools.partial(observe, "turn_locks")
+        self._releases.observe = functools.partial(observe, "turn_releases")
 
     def holds(self, generation: int) -> bool:
         """Are the locks taken in that generation still held? Not once the connection is known lost:

@@ -67,6 +67,9 @@ async def test_turns_in_flight_are_not_capped_by_the_connection_pool(pg_database
     gate = Gate()
     pipeline, engine = await gated_pipeline(pg_database, gate, pool_size=2)
     said: dict[str, list[OutboundMessage]] = {}
+    batches: list[tuple[str, int]] = []
+    assert pipeline.turn_locks is not None
+    pipeline.turn_locks.observe_batches(lambda kind, size: batches.append((kind, size)))
 
     async def turn(cid: str) -> None:
         async def emit(out: OutboundMessage) -> None:
@@ -84,6 +87,10 @@ async def test_turns_in_flight_are_not_capped_by_the_connection_pool(pg_database
         gate.opened.set()
         await asyncio.wait_for(turns, 10)
         assert all(said[cid] and said[cid][-1].kind == "answer" for cid in cids)
+        # Twelve locks taken together, in fewer round trips than turns, and all given back.
+        taken = [size for kind, size in batches if kind == "turn_locks"]
+        assert sum(taken) == len(cids) and len(taken) < len(cids), taken
+        assert sum(size for kind, size in batches if kind == "turn_releases") == len(cids)
     finally:
         gate.opened.set()
         await engine.dispose()  # type: ignore[attr-defined]
