@@ -190,7 +190,7 @@ def _match_rest(steps: tuple[_Step, ...], p: int, words: list[str], i: int, clau
         if i >= len(words):
             return False
         word = words[i]
-        if not (word in step if type(step) is frozenset else word.startswith(step)):
+        if not (word in step if isinstance(step, frozenset) else word.startswith(step)):
             return False
         i, p = i + 1, p + 1
     return True
