@@ -4,10 +4,11 @@ Every chat turn passes through here four times: `accept` (the message and its pe
 `load` (the conversation and its open ticket), `add_reply` (each thing the bot says) and `finish`
 (the turn no longer owed). On PostgreSQL each of those is one round trip or less, straight on
 asyncpg: a stored function for `accept` (migrations/versions/0009_accept_function.py); `load`'s
-query rides with the turn lock (`FIRST_READ`, migrations/versions/0011_turn_read_function.py) and
-`finish`'s delete with the unlock; `add_reply` runs on the turn's own connection (chatbot/leases.py
-`turn_driver`). Accepts, and the replies of turns with no transaction open, that arrive while
-others are being stored are committed together (group commit, chatbot/db.py `GroupCommit`): a
+query rides with the turn lock (`TURN_LOCKS_READ`, `FIRST_READ`: chatbot/turn_locks.py,
+migrations/versions/0011_turn_read_function.py) and `finish`'s delete with the unlock; `add_reply`
+goes on a pooled connection, or on the turn's own when it has one (`turn_driver`). Accepts, and the
+replies of turns with no transaction open, that arrive while others are being stored are committed
+together (group commit, chatbot/db.py `GroupCommit`): a
 busy server pays one round trip and one flush to disk for many. SQLite runs the same statements
 straight on aiosqlite, compiled once by SQLAlchemy (`_Sqlite`, chatbot/db.py `Compiled`): one
 hand-off to its thread each, grouped the same way (and a turn's last commit too).
@@ -277,9 +278,9 @@ class ConversationStore:
 
     async def add_reply(self, session: AsyncSession, conversation_id: str, author: str, kind: str, text: str,
                         lang: str, ticket: dict[str, object] | None = None) -> OutboundMessage:
-        """Store what the bot says: on the turn's own connection, in its transaction if it has one
-        open (committed with it, at the turn's next commit); else committed before this returns,
-        together with the replies other turns are storing at the same time."""
+        """Store what the bot says: in the turn's transaction if it has one open (committed with it,
+        at the turn's next commit); else committed before this returns, together with the replies
+        other turns are storing at the same time."""
         created_at, meta = utcnow(), {"ticket": ticket} if ticket else {}
         driver, db, held = turn_driver(session), turn_sqlite(session), turn_held(session)
         values = {"conversation_id": conversation_id, "author": author, "kind": kind, "text": text,
@@ -301,8 +302,9 @@ class ConversationStore:
                                text=text, lang=lang or "en", created_at=created_at, ticket=ticket)
 
     async def _insert_replies(self, batch: list[tuple[Any, dict[str, Any]]]) -> list[int]:
-        """Replies of several turns, each waiting with no transaction open on its own connection:
-        one commit (on PostgreSQL one round trip), on the first turn's connection. On PostgreSQL the
+        """Replies of several turns, each waiting with no transaction open: one commit (on PostgreSQL
+        one round trip), on the first turn's connection that has one of its own (SQLite's turns all
+        do), else on a pooled one. On PostgreSQL the
         inserts lock their conversations only KEY SHARE (the foreign key), which neither an accept's
         FOR NO KEY UPDATE nor a turn's UPDATE of its conversation waits for: a batch cannot deadlock."""
         engine = self.sessions.kw["bind"]
