@@ -109,10 +109,12 @@ async def test_a_turn_whose_locks_connection_is_lost_stores_nothing_more_and_sta
         while gate.inside == 0:
             await asyncio.sleep(0.01)
         assert not await admin.fetchval("SELECT pg_try_advisory_lock($1)", _turn_key(cid)), "the turn holds it"
-        killed = await admin.fetchval(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND query LIKE '%lock_turns_read%' AND pid <> pg_backend_pid()")
-        assert killed
+        # The backend holding the conversation's lock (a bigint key: its high and low 32 bits)
+        key = _turn_key(cid) & 0xFFFF_FFFF_FFFF_FFFF
+        holder = await admin.fetchval(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+            " AND classid = $1 AND objid = $2", key >> 32, key & 0xFFFF_FFFF)
+        assert holder is not None and await admin.fetchval("SELECT pg_terminate_backend($1)", holder)
         # Another process may take the conversation now...
         for _ in range(100):
             if await admin.fetchval("SELECT pg_try_advisory_lock($1)", _turn_key(cid)):
