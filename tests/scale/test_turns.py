@@ -187,7 +187,7 @@ async def test_a_finished_turn_leaves_its_conversation_unlocked_and_owing_nothin
         assert await admin.fetchval(  # the turn's connection went back to the pool with nothing open
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND state LIKE 'idle in transaction%' AND (query LIKE '%pending_turns%'"
-            " OR query LIKE '%lock_turn_read%' OR query LIKE '%INSERT INTO messages%')") == 0
+            " OR query LIKE '%lock_turn%read%' OR query LIKE '%INSERT INTO messages%')") == 0
     finally:
         await admin.close()
 
