@@ -28,7 +28,7 @@ from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, ins
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from chatbot.db import Compiled, GroupCommit, driver_connection, utcnow
@@ -234,7 +234,7 @@ class ConversationStore:
         # Read as the turn took its lock (chatbot/turn_locks.py); else now, on a connection the turn
         # holds with no transaction open.
         record, driver, db = turn_first_read(session), turn_driver(session), turn_sqlite(session)
-        if record is None and driver is not None and not driver.is_in_transaction():
+        if record is None and driver is not None and not in_transaction(session):
             record = await driver.fetchrow(_LOAD_CONVERSATION, conversation_id)
         elif db is not None:
             rows = await _sqlite(session.get_bind().dialect).load.fetch(db, {"conversation_id": conversation_id})
@@ -268,7 +268,7 @@ class ConversationStore:
             return
         db = turn_sqlite(session)
         if db is not None and not unsaved(session):
-            if not cast(AsyncConnection, session.bind).in_transaction():
+            if not in_transaction(session):
                 await self._finishes.submit((db, message_id))
                 return
             await _sqlite(session.get_bind().dialect).delete_pending.fetch(db, {"message_id": message_id})
@@ -287,8 +287,7 @@ class ConversationStore:
                   "lang": lang, "client_id": None, "created_at": created_at, "meta": meta}
         if driver is None and db is None and held is None:  # not a turn's session
             message_id = (await session.execute(_INSERT_MESSAGE, values)).scalar_one()
-        elif unsaved(session) or in_transaction(session) or (db is not None and cast(
-                AsyncConnection, session.bind).in_transaction()):
+        elif unsaved(session) or in_transaction(session):
             await session.flush()  # what the turn changed goes first, as autoflush would do it
             if driver is not None:
                 message_id = await driver.fetchval(_INSERT_REPLY, *_reply_row(values))

@@ -120,7 +120,7 @@ class Pipeline:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.observers: list[TurnObserver] = []  # added by the composition root
         engine = sessions.kw.get("bind")  # on PostgreSQL this process's turns hold their locks together
-        self.turn_locks = (TurnLocks(engine, TURN_LOCKS_READ)
+        self.turn_locks = (TurnLocks(engine, TURN_LOCKS_READ, FIRST_READ)
                            if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql" else None)
 
     def lock(self, conversation_id: str) -> asyncio.Lock:
@@ -154,8 +154,7 @@ class Pipeline:
     async def _process(self, inbound: InboundMessage, accepted: Accepted, emit: Emit) -> Turn:
         # The asyncio lock orders this process's turns; turn_session extends that to other processes.
         async with self.lock(inbound.conversation_id):
-            async with turn_session(self.sessions, inbound.conversation_id, FIRST_READ,
-                                    self.turn_locks) as session:
+            async with turn_session(self.sessions, inbound.conversation_id, self.turn_locks) as session:
                 turn = Turn(inbound=inbound, accepted=accepted, session=session, emit=emit, store=self.store)
                 token = current_language.set(DEFAULT_LANGUAGE)
                 try:

@@ -28,7 +28,7 @@ import functools
 import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -63,14 +63,19 @@ class Held:
     def lost(self) -> bool:
         return not self._locks.holds(self._generation)
 
+    async def release(self, finished_message: int | None = None) -> None:
+        await self._locks.release(self, finished_message)
+
 
 class TurnLocks:
     """This process's turn locks on PostgreSQL, held on one connection checked out of the pool while
     any is held. ``read`` takes the locks' keys ($1, bigint[]) and the conversation ids ($2) and
-    returns, in the same order, whether each lock was taken and then what the turn reads first."""
+    returns, in the same order, whether each lock was taken and then what the turn reads first.
+    ``wait_read`` takes one key ($1) and conversation id ($2), waits for the lock and returns the
+    same read: for a turn whose lock another process holds (``turn_session``)."""
 
-    def __init__(self, engine: AsyncEngine, read: str) -> None:
-        self._engine, self._read = engine, read
+    def __init__(self, engine: AsyncEngine, read: str, wait_read: str) -> None:
+        self._engine, self._read, self.wait_read = engine, read, wait_read
         self._conn: AsyncConnection | None = None
         self._driver: Any = None
         self._held = 0
@@ -175,21 +180,20 @@ class TurnLocks:
 
 @asynccontextmanager
 async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_id: str,
-                       first_read: str | None = None, locks: TurnLocks | None = None,
-                       ) -> AsyncIterator[AsyncSession]:
-    """A session for one turn of a conversation, exclusive across processes on PostgreSQL.
+                       locks: TurnLocks | None) -> AsyncIterator[AsyncSession]:
+    """A session for one turn of a conversation, exclusive across processes on PostgreSQL, where
+    ``locks`` (the process's ``TurnLocks``) is required.
 
-    With ``locks``, the lock is this process's (``TurnLocks``) and the session is bound to the
-    engine, checking a connection out only for what it writes; the lock goes when the turn ends,
+    When the lock is free it is taken on the process's locks connection, and the session is bound to
+    the engine, checking a connection out only for what it writes; the lock goes when the turn ends,
     with the turn's pending row when ``finish_with_release`` left it there.
 
-    Without ``locks``, or when another process holds the lock, the turn waits for it on a connection
-    of its own; the advisory lock belongs to that connection, so the session is bound to it for the
-    whole turn and its commits do not release the lock. If the unlock cannot be confirmed the
-    connection is discarded rather than returned to the pool with the lock still held.
-    ``first_read``, a statement taking the lock's key as $1 and the conversation id as $2, is run to
-    take the lock, and read in the same round trip (migrations/versions/0011_turn_read_function.py).
-    The lock goes at the turn's end, or with its last statement (``finish_turn``).
+    When another process holds it, the turn waits for it on a connection of its own
+    (``locks.wait_read``, migrations/versions/0011_turn_read_function.py: the lock and the read in
+    one round trip); the advisory lock belongs to that connection, so the session is bound to it for
+    the whole turn and its commits do not release the lock. If the unlock cannot be confirmed the
+    connection is discarded rather than returned to the pool with the lock still held. The lock goes
+    at the turn's end, or with its last statement (``finish_turn``).
 
     Either way the first row read is ``turn_first_read``'s. On SQLite the session is bound to one
     pooled connection, whose aiosqlite connection is ``turn_sqlite``'s."""
@@ -200,8 +204,9 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
             session.info[_SQLITE] = (await conn.get_raw_connection()).driver_connection
             yield session
         return
+    assert locks is not None, "PostgreSQL turns take their locks through TurnLocks"
     key = _turn_key(conversation_id)
-    held = await locks.acquire(key, conversation_id) if locks is not None else None
+    held = await locks.acquire(key, conversation_id)
     if held is not None:
         finished = None
         try:
@@ -210,7 +215,7 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
                 yield session
             finished = session.info.get(_FINISH)
         finally:
-            await locks.release(held, finished)  # type: ignore[union-attr]
+            await held.release(finished)
         return
     conn = await engine.connect()
     unlocked, failure = False, None
@@ -219,11 +224,7 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
         # would wrap the statement in BEGIN … COMMIT, and the session's own commits stay real.
         driver = (await conn.get_raw_connection()).driver_connection
         assert driver is not None
-        if first_read is None:
-            await driver.execute("SELECT pg_advisory_lock($1)", key)
-            read = None
-        else:
-            read = await driver.fetchrow(first_read, key, conversation_id)
+        read = await driver.fetchrow(locks.wait_read, key, conversation_id)
         async with sessions(bind=conn) as session:
             session.info.update({_DRIVER: driver, _KEY: key, _FIRST_READ: read})
             yield session
@@ -299,6 +300,8 @@ def in_transaction(session: AsyncSession) -> bool:
     # sends BEGIN only with the first statement of the session's (possibly empty) transaction.
     if driver is not None:
         return bool(driver.is_in_transaction())
+    if turn_sqlite(session) is not None:  # bound to its one connection
+        return cast(AsyncConnection, session.bind).in_transaction()
     return bool(session.info.get(_OPEN))
 
 
@@ -318,7 +321,7 @@ async def finish_turn(session: AsyncSession, sql: str) -> bool:
     goes only after the commit, so the next holder sees the statement's effect. False if it did not
     run; the caller then runs it in the session as usual, and the lock goes when the session closes."""
     driver = turn_driver(session)
-    if driver is None or driver.is_in_transaction() or unsaved(session):
+    if driver is None or in_transaction(session) or unsaved(session):
         return False
     # No arguments: the simple query protocol, which takes several statements in one message.
     await driver.execute(f"BEGIN; {sql}; COMMIT; SELECT pg_advisory_unlock({int(session.info[_KEY])})")
