@@ -19,6 +19,7 @@ ALWAYS = "24/7"
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Longer than any plausible run of holidays: past it a schedule has no opening at all.
 _SEARCH_DAYS = 400
+_DAYS_KEPT = 4096  # days' intervals kept by a BusinessHours (all teams): years of look-ups
 _WINDOW = re.compile(r"^\s*(?P<days>[A-Za-z][A-Za-z,\- ]*?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$")
 
 
@@ -98,6 +99,7 @@ class BusinessHours:
     def __init__(self, desk: Desk, holidays: Iterable[date] = ()) -> None:
         extra = frozenset(desk.holidays) | frozenset(holidays)
         self._schedules = {name: self._schedule(team, extra) for name, team in desk.teams.items()}
+        self._days: dict[tuple[str, date], tuple[tuple[datetime, datetime], ...]] = {}
 
     @staticmethod
     def _schedule(team: TeamConfig, holidays: frozenset[date]) -> Schedule:
@@ -133,11 +135,18 @@ class BusinessHours:
         """
         first = at.astimezone(sched.zone).date() - timedelta(days=1)
         for offset in range(_SEARCH_DAYS):
-            day = first + timedelta(days=offset)
-            if day in sched.holidays:
-                continue
+            yield from self._day(sched, first + timedelta(days=offset))
+
+    def _day(self, sched: Schedule, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The intervals that open on ``day`` (local), in start order; none on a holiday. Kept once
+        computed: every answer, ticket and SLA clock of a day asks about the same few days."""
+        key = (sched.team, day)
+        intervals = self._days.get(key)
+        if intervals is not None:
+            return intervals
+        todays = []
+        if day not in sched.holidays:
             midnight = datetime.combine(day, time(0), tzinfo=sched.zone)
-            todays = []
             for w in sched.windows:
                 if day.weekday() not in w.weekdays:
                     continue
@@ -146,7 +155,10 @@ class BusinessHours:
                 start = (midnight + timedelta(minutes=w.start_minutes)).astimezone(UTC)
                 end = (midnight + timedelta(minutes=end_minutes)).astimezone(UTC)
                 todays.append((start, end))
-            yield from sorted(todays)
+        if len(self._days) >= _DAYS_KEPT:
+            self._days.clear()
+        intervals = self._days[key] = tuple(sorted(todays))
+        return intervals
 
     def is_open(self, team: str, at: datetime) -> bool:
         utc = _require_aware(at)

@@ -200,3 +200,21 @@ def test_next_opening_is_the_first_open_minute(at: datetime, team: str) -> None:
 
 def test_team_config_default_has_no_holidays() -> None:
     assert TeamConfig("x", 1, "24/7", "UTC").holidays == frozenset()
+
+
+def test_answers_stay_right_when_the_remembered_days_are_forgotten(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each team's days are remembered once computed; with room for only three, every answer over a
+    month (a holiday, both weekends, two teams) is still what a fresh calendar gives."""
+    import chatbot.business_hours as business_hours
+
+    desk = with_team(desk, "billing", holidays=frozenset({date(2026, 11, 26)}))
+    monkeypatch.setattr(business_hours, "_DAYS_KEPT", 3)
+    remembering = BusinessHours(desk)
+    for hour in range(0, 24 * 30, 5):
+        at = paris(2026, 11, 20) + timedelta(hours=hour)
+        for team in ("billing", "datacenter"):
+            fresh = BusinessHours(desk)
+            assert (remembering.is_open(team, at), remembering.next_opening(team, at),
+                    remembering.next_closing(team, at)) == (
+                fresh.is_open(team, at), fresh.next_opening(team, at), fresh.next_closing(team, at)), (team, at)
+    assert len(remembering._days) <= 3

@@ -77,11 +77,11 @@ INCIDENT_INFO = (
     N_("Send it as a ticket with “High” priority: high-priority tickets are handled first."),
 )
 
-_EMAIL_WORDS = re.compile(r"e-?mail|courriel|\bmail|correo|poczt", re.IGNORECASE)
+_EMAIL_WORDS = re.compile(r"e-?mail|courriel|\bmail|correo|poczt")  # for lower-cased text
 
 
 def response_time(text: str) -> tuple[str, ...]:
     # The 15–30 min email figure only when email is asked about: otherwise the 10-minute promise,
     # which holds for every request, is the answer.
-    email = (EMAIL_REPLY,) if _EMAIL_WORDS.search(text) else ()
+    email = (EMAIL_REPLY,) if _EMAIL_WORDS.search(text.lower()) else ()
     return (ACK, FIRST_REPLY, *email, UPDATES)

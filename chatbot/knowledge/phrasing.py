@@ -8,7 +8,8 @@ weekday has whole phrases of its own. Babel provides the parts that are pure loc
 """
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import functools
+from datetime import date, datetime, tzinfo
 
 from babel.dates import format_skeleton, get_day_names
 
@@ -56,7 +57,12 @@ OTHER_CLOSED = N_("The “{team}” team is closed right now and will be back {w
 
 def when(moment: datetime, now: datetime, zone: tzinfo, lang: str) -> str:
     """'today at 09:00 CET', 'tomorrow at …' or 'on Monday, 30 November at 09:00 CET' in ``lang``."""
-    local, today = moment.astimezone(zone), now.astimezone(zone).date()
+    return _when(moment, now.astimezone(zone).date(), zone, lang)
+
+
+@functools.lru_cache(maxsize=1024)  # a team's next opening is one of a few instants a day
+def _when(moment: datetime, today: date, zone: tzinfo, lang: str) -> str:
+    local = moment.astimezone(zone)
     clock = format_time(moment, zone, lang)
     days_ahead = (local.date() - today).days
     if days_ahead == 0:
@@ -84,9 +90,14 @@ def _days(weekdays: frozenset[int], lang: str) -> str:
 
 def schedule_text(schedule: Schedule, now: datetime, lang: str) -> str:
     """'Monday to Friday, 09:00–18:00 CET': the zone's abbreviation as of ``now`` (CEST in summer)."""
+    return _schedule_text(schedule, lang, now.astimezone(schedule.zone).tzname())
+
+
+@functools.lru_cache(maxsize=256)  # a handful of teams, five languages, two abbreviations
+def _schedule_text(schedule: Schedule, lang: str, zone_name: str | None) -> str:
     parts = [f"{_days(w.weekdays, lang)}, {w.start:%H:%M}–{'24:00' if w.end_minutes == 1440 else f'{w.end:%H:%M}'}"
              for w in schedule.windows]
-    return f"{'; '.join(parts)} {now.astimezone(schedule.zone).tzname()}"
+    return f"{'; '.join(parts)} {zone_name}"
 
 
 def team_status(hours: BusinessHours, team: str, now: datetime, lang: str, tz: tzinfo | None = None) -> str:

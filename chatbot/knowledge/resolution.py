@@ -64,11 +64,13 @@ _KIND_PATTERNS = (
                  r"\bdisco|in situ|festplatte|vor ort|technical|techni(?:que|czn|sch)|técnic|network|réseau|"
                  r"\bsieci|\bred\b|netzwerk|server|serveur|serwer|servidor")),
 )
-_KIND_RES = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KIND_PATTERNS)
+# Searched in the lower-cased text: a case-insensitive search of these alternations costs three times more.
+_KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _KIND_PATTERNS)
 
 
 def kind_in(text: str) -> str | None:
     """The row of the table a question is about ("firewall" for the seed's example), if any."""
+    text = text.lower()
     for kind, pattern in _KIND_RES:
         if pattern.search(text):
             return kind

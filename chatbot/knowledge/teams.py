@@ -21,7 +21,7 @@ _PATTERNS = {
     "support": r"support|assistance|soporte|asistencia|wsparci|pomoc\w* techniczn|helpdesk|hotline|"
                r"engineer|ingénieur|inżynier|ingenier|ingenieur|\bchat|\bczat",
 }
-_TEAM_RES = {team: re.compile(pattern, re.IGNORECASE) for team, pattern in _PATTERNS.items()}
+_TEAM_RES = {team: re.compile(pattern) for team, pattern in _PATTERNS.items()}  # for lower-cased text
 
 
 def teams_in(text: str) -> tuple[str, ...]:
@@ -30,6 +30,7 @@ def teams_in(text: str) -> tuple[str, ...]:
     "Is your support's billing team there?" asks about billing: "support" is often just the word
     for the whole desk.
     """
+    text = text.lower()
     found = [team for team in ASKABLE if _TEAM_RES[team].search(text)]
     specialists = [team for team in found if team != "support"]
     return tuple(specialists or found)
