@@ -15,6 +15,7 @@ from multidict import CIMultiDict
 from chatbot import account_guard, steps, ticket_steps
 from chatbot.agents.console import AgentConsole
 from chatbot.business_hours import BusinessHours
+from chatbot.channels import packets
 from chatbot.channels.chat import ChatNamespace, ResumeTokens
 from chatbot.channels.email.channel import install_email
 from chatbot.channels.rooms import RoomChannels
@@ -72,7 +73,8 @@ def build_app(settings: Settings) -> web.Application:
 
     manager = RoomChannels(settings.redis_url, settings.redis_channel) if settings.redis_url else None
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], always_connect=True,
-                               client_manager=manager, max_http_buffer_size=64 * 1024)
+                               client_manager=manager, max_http_buffer_size=64 * 1024,
+                               serializer=packets.Packet)
     chat = ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars,
                          ops.limits, ops.metrics)
     sio.register_namespace(chat)
