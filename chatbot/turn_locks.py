@@ -210,9 +210,12 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
     if held is not None:
         finished = None
         try:
-            async with sessions() as session:
+            session = sessions()
+            try:
                 session.info.update({_HELD: held, _FIRST_READ: held.read})
                 yield session
+            finally:
+                await _close(session)
             finished = session.info.get(_FINISH)
         finally:
             await held.release(finished)
@@ -240,6 +243,17 @@ async def turn_session(sessions: async_sessionmaker[AsyncSession], conversation_
             await asyncio.shield(discard(conn, failure))  # closing the server session releases its locks
         else:
             await conn.close()
+
+
+async def _close(session: AsyncSession) -> None:
+    """Close a turn's session bound to the engine. With no transaction open in the database (a turn
+    whose process holds its lock usually ends with everything committed) there is nothing to give
+    back, only objects to forget: done at once, where SQLAlchemy's own exit would spend a task and a
+    greenlet on it."""
+    if session.info.get(_OPEN):
+        async with session:  # SQLAlchemy's exit: the close completes even if the turn is cancelled
+            return
+    session.sync_session.close()
 
 
 # Whether a turn's session has a transaction open in the database (a connection checked out, BEGIN
