@@ -220,8 +220,9 @@ class ChatNamespace(socketio.AsyncNamespace):
         async def emit(out: OutboundMessage) -> None:
             if sid in self._sessions:
                 self._sessions[sid]["lang"] = out.lang
-            await self.emit("message", out.to_wire(), room=conversation_id)
-            await self._relay("message", conversation_id, out.to_wire())
+            wire = out.to_wire()
+            await self.emit("message", wire, room=conversation_id)
+            await self._relay("message", conversation_id, wire)
             if out.ticket:
                 await self.emit("ticket", out.ticket, room=conversation_id)
         return emit
