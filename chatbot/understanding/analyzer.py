@@ -14,7 +14,7 @@ from .ip import find_ips, parse_ip
 from .language import LanguageHints, detect_language, warm_up
 from .normalize import MAX_ANALYSED_CHARS, fold
 from .orders import parse_order
-from .quoting import strip_quoted
+from .quoting import strip_quoted, strip_quoted_and_fold
 from .services import parse_service
 from .start_time import parse_start_time
 
@@ -59,26 +59,28 @@ class Analyzer:
         """``language``: (language, supported) as ``detect_language`` already found it for this same
         text, when there is no subject to add: the pipeline detects it first, and a second
         detection (langdetect, most of a message's cost) would only repeat it."""
-        cleaned = strip_quoted(text[:MAX_ANALYSED_CHARS])
-        subject_text = _REPLY_PREFIX.sub("", subject or "").strip()
+        # (folded once, for the intents, the start time and the order number)
+        cleaned, folded = strip_quoted_and_fold(text[:MAX_ANALYSED_CHARS])
+        subject_text = _REPLY_PREFIX.sub("", subject).strip() if subject else ""
         if language is not None and not subject_text:
             lang, supported = language
         else:
             lang, supported = detect_language(f"{cleaned}\n{subject_text}" if len(cleaned) < 40 else cleaned, hints)
 
-        service = parse_service(cleaned, known_services) or parse_service(subject_text, known_services)
-        folded = fold(cleaned)  # folded once for the intents, the start time and the order number
+        # (No subject, as in every chat message: no service, IP, order number nor intent words in it.)
+        service = parse_service(cleaned, known_services) or (
+            parse_service(subject_text, known_services) if subject_text else None)
         # Product names and addresses say nothing about the intent ("VPS SSD-2" is not a disk problem).
         intent_text = _mask(cleaned, service)
         result = classify(folded if intent_text == cleaned else fold(intent_text), lang,
-                          fold(_mask(subject_text, service)))
+                          fold(_mask(subject_text, service)) if subject_text else "")
         intent = result.intent
         start = None
         if intent in _START_TIME_INTENTS:
             start = parse_start_time(cleaned, now, lang=lang, folded=folded)
         slots = Slots(
-            ip=parse_ip(cleaned) or parse_ip(subject_text),
-            order=parse_order(cleaned, folded=folded) or parse_order(subject_text),
+            ip=parse_ip(cleaned) or (parse_ip(subject_text) if subject_text else None),
+            order=parse_order(cleaned, folded=folded) or (parse_order(subject_text) if subject_text else None),
             service=service,
             start_time=start,
         )

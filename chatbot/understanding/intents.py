@@ -40,9 +40,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
 
 from . import ngram
-from .lexicon import Entry, clause_ids, match, spell_out, tokens
+from .lexicon import Entry, match, spelled_out_tokens
 
 CONVERSATIONAL = ("greeting", "thanks", "human")
 FAQ = ("faq.response_time", "faq.contact", "faq.hours", "faq.escalation", "faq.resolution_time",
@@ -53,6 +55,10 @@ INTENTS = CONVERSATIONAL + FAQ + TICKET
 _PSEUDO = ("outage", "failed", "hypothetical", "past", "component", "part", "fault", "channel", "team", "purchase")
 # Statements of unavailability count towards the outage intent.
 _GROUP = {"outage": "tech.outage", "failed": "tech.outage"}
+_SCORED = INTENTS + _PSEUDO
+# The scores a phrase of each intent counts towards: its own, and its _GROUP's.
+_GROUPS = {intent: tuple(dict.fromkeys((intent, _GROUP.get(intent, intent)))) for intent in _SCORED}
+_FAQ_SET = frozenset(FAQ)
 
 _OTHER_LANG_FACTOR = 0.35
 _TOP_K = 3
@@ -98,7 +104,7 @@ def _scores(found: list[tuple[dict[Entry, int], float]], lang: str) -> tuple[dic
     for source, (entries, factor) in enumerate(found):
         for entry, position in entries.items():
             weight = entry.weight * factor * (1.0 if entry.lang in (lang, "*") else _OTHER_LANG_FACTOR)
-            for group in {entry.intent, _GROUP.get(entry.intent, entry.intent)}:
+            for group in _GROUPS[entry.intent]:
                 key = (group, source, position)
                 current = strongest.get(key)
                 # the strongest phrase starting on a word counts; a negative phrase (a correction
@@ -108,16 +114,18 @@ def _scores(found: list[tuple[dict[Entry, int], float]], lang: str) -> tuple[dic
     # Evidence saturates: the strongest _TOP_K phrases of an intent count, so that a question naming
     # many parts ("replace a faulty RAM stick in my dedicated server") does not outweigh its question.
     positive: dict[str, list[float]] = {}
-    scores = dict.fromkeys(INTENTS + _PSEUDO, 0.0)
-    for (group, _, _), weight in strongest.items():
+    scores = dict.fromkeys(_SCORED, 0.0)
+    faq_weights = []  # of the message's own FAQ phrases (not the subject's)
+    for (group, source, _), weight in strongest.items():
         if weight < 0:
             scores[group] += weight
         else:
             positive.setdefault(group, []).append(weight)
+        if source == 0 and group in _FAQ_SET:
+            faq_weights.append(weight)
     for group, weights in positive.items():
         scores[group] += sum(sorted(weights, reverse=True)[:_TOP_K])
-    faq_phrase = max((w for (group, source, _), w in strongest.items() if group in FAQ and source == 0), default=0.0)
-    return scores, faq_phrase
+    return scores, max(faq_weights, default=0.0)
 
 
 def _about_a_component(entries: dict[Entry, int], clause: list[int]) -> dict[Entry, int]:
@@ -136,21 +144,36 @@ def _about_a_component(entries: dict[Entry, int], clause: list[int]) -> dict[Ent
 
 def _hardware_fault(entries: dict[Entry, int], clause: list[int]) -> bool:
     """A hardware part and a failure word in one clause, a few words apart."""
-    parts = [(pos, pos + len(e.pattern) - 1) for e, pos in entries.items() if e.intent == "part"]
     faults = [pos for e, pos in entries.items() if e.intent == "fault"]
+    if not faults:  # (most messages)
+        return False
+    parts = [(pos, pos + len(e.pattern) - 1) for e, pos in entries.items() if e.intent == "part"]
     return any(start - _FAULT_REACH <= f <= end + _FAULT_REACH and f < len(clause) and start < len(clause)
                and clause[f] == clause[start] for start, end in parts for f in faults)
 
 
+def _lexicon_firm(scores: dict[str, float], intent: str) -> bool:
+    """The lexicons lead every other intent the n-gram model knows by _LEXICON_FIRM: whatever the
+    model said, it could not overturn them (see classify), so it need not be asked."""
+    best_rival = max(map(scores.get, _rivals(intent), repeat(0.0)))
+    return scores.get(intent, 0.0) - best_rival >= _LEXICON_FIRM
+
+
+@lru_cache(maxsize=64)
+def _rivals(intent: str) -> tuple[str, ...]:
+    """The intents the n-gram model knows, but this one."""
+    return tuple(other for other in ngram.model().classes if other != intent)
+
+
 def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentResult:
     as_written = f"{folded_text} {folded_subject}".strip()  # what the n-gram model was trained on
-    folded_text, folded_subject = spell_out(folded_text, lang), spell_out(folded_subject, lang)
-    words = tokens(folded_text)
-    clauses = [clause_ids(folded_text)]
-    found = [(_about_a_component(match(words, clauses[0]), clauses[0]), 1.0)]
-    if folded_subject:
-        clauses.append(clause_ids(folded_subject))
-        found.append((_about_a_component(match(tokens(folded_subject), clauses[1]), clauses[1]), _SUBJECT_FACTOR))
+    folded_text, words, clause = spelled_out_tokens(folded_text, lang)
+    clauses = [clause]
+    found = [(_about_a_component(match(words, clause), clause), 1.0)]
+    if folded_subject:  # (spelling out never empties a text)
+        _, subject_words, subject_clause = spelled_out_tokens(folded_subject, lang)
+        clauses.append(subject_clause)
+        found.append((_about_a_component(match(subject_words, subject_clause), subject_clause), _SUBJECT_FACTOR))
     scores, faq_phrase = _scores(found, lang)
     hardware_fault = any(_hardware_fault(entries, clause) for (entries, _), clause in zip(found, clauses))
     if scores["hypothetical"] > 0 and faq_phrase >= _DECISIVE:
@@ -165,8 +188,9 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
             scores[key] *= 0.4
     if faq_phrase >= _DECISIVE and scores["outage"] < _OUTAGE_STATED:
         question = "?" in folded_text or bool(_INDIRECT_QUESTION.search(folded_text))
+        boost = _FAQ_BOOST_QUESTION if question else _FAQ_BOOST
         for intent in FAQ:
-            scores[intent] *= _FAQ_BOOST_QUESTION if question else _FAQ_BOOST
+            scores[intent] *= boost
         if question:  # the parts named in a FAQ question are its topic, not a ticket
             for intent in TICKET:
                 scores[intent] *= _TOPIC_IN_QUESTION
@@ -214,7 +238,7 @@ def classify(folded_text: str, lang: str, folded_subject: str = "") -> IntentRes
 
     by_rule = (intent in ("human", "thanks") or (channel and intent == "faq.contact")
                or (purchase and intent == "other"))
-    if not by_rule:
+    if not by_rule and not _lexicon_firm(scores, intent):
         second = ngram.second_opinion(as_written, intent)
         if second is not None and scores.get(intent, 0.0) - scores.get(second, 0.0) < _LEXICON_FIRM:
             intent = second

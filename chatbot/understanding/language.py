@@ -18,6 +18,8 @@ import struct
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 
 import langdetect
@@ -36,10 +38,15 @@ _NEIGHBOURS = ("it", "pt", "nl", "ca", "ro", "cs", "sk", "sv", "da", "no", "tr",
 _LD_CHARS = 600  # the n-gram cost grows with length; 600 characters decide any language
 
 _HINT_WEIGHTS = {"conversation_lang": 2.0, "widget_locale": 1.2, "content_language": 1.2, "accept_language": 0.8}
+_hint_values = attrgetter(*_HINT_WEIGHTS)  # LanguageHints -> its values, in the order of _HINT_WEIGHTS
 _WORD_WEIGHT = 2.2        # one word only this language uses
 _LETTER_WEIGHT = 1.2      # one letter only this language uses (at most 3 counted)
 _LD_WEIGHT = 1.0          # per unit of log-probability, at full length
 _LD_FULL_LENGTH = 40      # letters from which the n-grams get their full weight
+_MIN_PROB = 1e-3          # the n-gram probability below which a language loses no more
+# The most the n-grams take from a language's score, per unit of weight: -log(_MIN_PROB) = 6.9078,
+# rounded up (which leaves far more room than the additions' rounding needs).
+_NGRAM_SWING = 6.91
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,10 @@ def _pack(lanes: list[int]) -> int:
 
 def _lanes(value: int) -> tuple[int, ...]:
     return _LANE_FORMAT.unpack(value.to_bytes(_LANE_FORMAT.size, "little"))
+
+
+_LANE_MASK = (1 << 64) - 1
+_ONES = _pack([1] * len(SUPPORTED + _NEIGHBOURS))  # x * _ONES: x in every lane
 
 
 class _PackedCosts(dict[str, int]):
@@ -114,14 +125,15 @@ def _profiles() -> _Profiles:
 
 
 @lru_cache(maxsize=1)
-def _word_weights() -> dict[str, tuple[tuple[str, float], ...]]:
-    """word -> (language, weight) for each language that uses it."""
+def _word_weights() -> dict[str, tuple[tuple[str, float, float], ...]]:
+    """word -> (language, weight, _WORD_WEIGHT * weight) for each language that uses it."""
     owners: dict[str, set[str]] = {}
     for lang, blob in WORDS_BY_LANG.items():
         for word in blob.split():
             for form in {word, fold(word)}:
                 owners.setdefault(form, set()).add(lang)
-    return {w: tuple((lang, 1.0 / len(langs)) for lang in langs) for w, langs in owners.items()}
+    return {w: tuple((lang, 1.0 / len(langs), _WORD_WEIGHT * (1.0 / len(langs))) for lang in langs)
+            for w, langs in owners.items()}
 
 
 # Per language, its letters as one character class: one regex scan counts them all.
@@ -151,14 +163,18 @@ def _words(text: str) -> list[str]:
     words, each with the space before it and, when one follows, the space after it: langdetect's
     n-grams never cross a space."""
     text = Detector.URL_RE.sub(" ", text)
-    text = Detector.MAIL_RE.sub(" ", text)
-    text = NGram.normalize_vi(text)
-    non_latin = len(_LD_NON_LATIN.findall(text))
-    if non_latin and len(_LD_LATIN.findall(text)) * 2 < non_latin:  # (Latin letters counted only if need be)
-        text = _LD_LATIN.sub("", text)
+    if "@" in text:  # (the mail pattern's scan costs more, and an address has one)
+        text = Detector.MAIL_RE.sub(" ", text)
+    if not text.isascii():  # (nor has an ASCII text Vietnamese tone marks, nor non-Latin letters)
+        text = NGram.normalize_vi(text)
+        non_latin = len(_LD_NON_LATIN.findall(text))
+        if non_latin and len(_LD_LATIN.findall(text)) * 2 < non_latin:  # (Latin letters counted only if need be)
+            text = _LD_LATIN.sub("", text)
     parts = text.translate(_normal_chars).split(" ")
-    last = len(parts) - 1
-    return [f" {part} " if i < last else f" {part}" for i, part in enumerate(parts) if part]
+    words = [f" {part} " for part in parts if part]
+    if parts[-1]:  # the last word: no space follows it
+        words[-1] = f" {parts[-1]}"
+    return words
 
 
 def _word_ngrams(word: str) -> list[str]:
@@ -219,27 +235,44 @@ def _ngram_probs(text: str) -> dict[str, float]:
         total_squares += squares
     if not n:  # no letters at all
         return {}
-    lane_costs, lane_squares = _lanes(total_costs), _lanes(total_squares)
-    best = min(range(len(langs)), key=lane_costs.__getitem__)
-    cross = _lanes(sum(_word_cross(word, best) for word in words))
+    lane_costs = _lanes(total_costs)
+    best = lane_costs.index(min(lane_costs))  # (the first, on a tie)
+    best_cost, best_squares = lane_costs[best], (total_squares >> (64 * best)) & _LANE_MASK
+    cross = sum(map(_word_cross, words, repeat(best, len(words))))
+    # Per language, in every lane at once: how much its costs exceed the leader's, and the sum of the
+    # squared differences of its n-grams' costs from the leader's (squares - 2 * cross + the leader's
+    # squares). Both are >= 0 in every lane, so no lane borrows from the next.
+    gaps = _lanes(total_costs - best_cost * _ONES)
+    spreads = _lanes(total_squares - 2 * cross + best_squares * _ONES)
     log_odds = []
     scale = float(_SCALE)
-    for lang_cost, lang_squares, lang_cross in zip(lane_costs, lane_squares, cross):
-        mean = (lane_costs[best] - lang_cost) / n / scale  # of the log-ratio to the leader, per n-gram (<= 0)
-        if mean >= 0.0:  # the leader, or as likely
+    scale_squared = scale * scale
+    ruin_scale = 2.0 * _CONVERGED_LOG_ODDS
+    for gap, spread in zip(gaps, spreads):
+        if not gap:  # the leader, or as likely
             log_odds.append(0.0)
             continue
-        variance = (lang_squares - 2 * lang_cross + lane_squares[best]) / n / (scale * scale) - mean * mean
-        ruin = 2.0 * _CONVERGED_LOG_ODDS * mean / variance if variance > 1e-9 else -math.inf
+        mean = -gap / n / scale  # of the log-ratio to the leader, per n-gram (< 0)
+        variance = spread / n / scale_squared - mean * mean
+        ruin = ruin_scale * mean / variance if variance > 1e-9 else -math.inf
         log_odds.append(max(ruin, _MAX_DRAWS * mean))
-    odds = [math.exp(x) for x in log_odds]
+    odds = list(map(math.exp, log_odds))
     total = sum(odds)
     return {lang: o / total for lang, o in zip(langs, odds)}
 
 
 _NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
                         r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Latin letters, [A-Za-z\u00c0-\u024f], are counted by deleting everything else (findall would make a
+# string per letter): the bytes of an ASCII text, runs of other characters in any other text.
+_NOT_LATIN_RUNS = re.compile(r"[^A-Za-z\u00c0-\u024f]+")
+_ASCII_NOT_LATIN = bytes(code for code in range(128) if not chr(code).isalpha())
+
+
+def _latin_letters(text: str) -> int:
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_NOT_LATIN))
+    return len(_NOT_LATIN_RUNS.sub("", text))
 
 
 def _hint_lang(value: str | None) -> str | None:
@@ -253,26 +286,34 @@ def _hint_lang(value: str | None) -> str | None:
     return None
 
 
-def detect_language(text: str, hints: LanguageHints = LanguageHints()) -> tuple[str, bool]:
-    """(language, supported): one of the five, or (FALLBACK, False) for another language."""
-    text = text[:2000]
-    latin = len(_LATIN.findall(text))
-    other = 0 if text.isascii() else len(_NON_LATIN.findall(text))
-    if other > max(3, latin):
-        return FALLBACK, False
+@lru_cache(maxsize=256)  # a deployment sees few distinct hints (locales, Accept-Language headers)
+def _hint_scores(*values: str | None) -> dict[str, float]:
+    """The scores the hints (their values, in the order of _HINT_WEIGHTS) give each of SUPPORTED,
+    before any evidence from the text (shared: copy it before adding to it)."""
     scores = {lang: 0.0 for lang in SUPPORTED}
-    for name, weight in _HINT_WEIGHTS.items():
-        lang = _hint_lang(getattr(hints, name))
+    for value, weight in zip(values, _HINT_WEIGHTS.values()):
+        lang = _hint_lang(value)
         if lang:
             scores[lang] += weight
     scores[FALLBACK] += 0.1  # the tie-breaker of last resort
+    return scores
+
+
+def detect_language(text: str, hints: LanguageHints = LanguageHints()) -> tuple[str, bool]:
+    """(language, supported): one of the five, or (FALLBACK, False) for another language."""
+    text = text[:2000]
+    latin = _latin_letters(text)
+    other = 0 if text.isascii() else len(_NON_LATIN.findall(text))
+    if other > max(3, latin):
+        return FALLBACK, False
+    scores = _hint_scores(*_hint_values(hints)).copy()
 
     evidence = 0.0
     table = _word_weights()
     toks = words(text)
     for tok in toks:
-        for lang, w in table.get(tok, ()):
-            scores[lang] += _WORD_WEIGHT * w
+        for lang, w, weighted in table.get(tok, ()):
+            scores[lang] += weighted  # (_WORD_WEIGHT * w)
             evidence += w
     lowered = text.lower()
     if not lowered.isascii():  # (all the letters are non-ASCII: an ASCII text adds nothing)
@@ -282,21 +323,35 @@ def detect_language(text: str, hints: LanguageHints = LanguageHints()) -> tuple[
             evidence += min(n, 3)
 
     if latin >= 3 and not _words_decide(scores, evidence, len(toks)):
-        probs = _ngram_probs(text)
         weight = _LD_WEIGHT * min(1.0, latin / _LD_FULL_LENGTH)
-        for lang in SUPPORTED:
-            scores[lang] += weight * math.log(max(probs.get(lang, 0.0), 1e-3))
-        if _looks_unsupported(probs, toks, evidence):
-            return FALLBACK, False
-    best = max(SUPPORTED, key=lambda lang: scores[lang])
+        if not _ngrams_cannot_change(scores, evidence, len(toks), weight):
+            probs = _ngram_probs(text)
+            for lang in SUPPORTED:
+                scores[lang] += weight * math.log(max(probs.get(lang, 0.0), _MIN_PROB))
+            if _looks_unsupported(probs, toks, evidence):
+                return FALLBACK, False
+    best = max(SUPPORTED, key=scores.__getitem__)
     return best, True
 
 
 def _words_decide(scores: dict[str, float], evidence: float, n_words: int) -> bool:
     """Most words are ours and one language leads clearly: the n-grams (the costliest evidence)
     could neither change the winner nor call the text foreign (see _looks_unsupported)."""
+    if n_words < 4 or evidence < 0.6 * n_words:
+        return False
     first, second = sorted(scores.values(), reverse=True)[:2]
-    return n_words >= 4 and evidence >= 0.6 * n_words and first - second >= 3 * _WORD_WEIGHT
+    return first - second >= 3 * _WORD_WEIGHT
+
+
+def _ngrams_cannot_change(scores: dict[str, float], evidence: float, n_words: int, weight: float) -> bool:
+    """Whatever the n-grams say, the answer stays: they lower each language's score by at most
+    weight * -log(_MIN_PROB), less than the leader's lead, and the text is too short, or has too
+    many words of ours, to be called foreign (_looks_unsupported). Not a guess like _words_decide:
+    the n-grams (most of a short message's cost) are skipped only where they could change nothing."""
+    if n_words >= 4 and evidence < 0.6 * n_words:
+        return False
+    first, second = sorted(scores.values(), reverse=True)[:2]
+    return first - second > weight * _NGRAM_SWING
 
 
 def _looks_unsupported(probs: dict[str, float], toks: list[str], evidence: float) -> bool:

@@ -88,37 +88,60 @@ class NaiveBayes:
         self._packed = {gram: sum(round(delta * _SCALE) << (_FIELD_BITS * index) for index, delta in entries)
                         for gram, entries in deltas.items()}
         self._fields = struct.Struct(f"<{len(self.classes)}Q")  # the first class in the lowest field
-        # Words recur from message to message: each one's known n-grams are looked up once, not per
-        # message. A bound method per model, so that a cache never outlives or mixes models.
-        self._word_grams = lru_cache(maxsize=8192)(self._known_grams)
+        self._positions = {label: index for index, label in enumerate(self.classes)}
+        # Words recur from message to message: each one's known n-grams and their summed deltas are
+        # found once, not per message. A bound method per model, so that a cache never outlives or
+        # mixes models.
+        self._word_sums = lru_cache(maxsize=8192)(self._known_sums)
 
-    def _known_grams(self, word: str) -> dict[str, int]:
-        """The packed deltas of a word's n-grams that the training saw."""
+    def _known_sums(self, word: str) -> tuple[frozenset[str], int]:
+        """The n-grams of a word that the training saw, and the sum of their packed deltas."""
         packed = self._packed
-        return {g: packed[g] for g in _word_features(word) if g in packed}
+        grams = frozenset(g for g in _word_features(word) if g in packed)
+        return grams, sum(map(packed.__getitem__, grams))
 
     def log_scores(self, folded: str) -> dict[str, float]:
         return dict(zip(self.classes, self._score_list(folded)))
 
     def _score_list(self, folded: str) -> list[float]:
         """log_scores' values, in the order of self.classes."""
-        # The message's known n-grams, each counted once (binary presence) however many words share it;
-        # integer sums, so the order they come in does not change a bit of the result.
-        known: dict[str, int] = {}
-        for word in _TOKEN.findall(folded[:_MAX_CHARS]):
-            known.update(self._word_grams(word))
-        n = len(known)
-        fields = self._fields.unpack(sum(known.values()).to_bytes(self._fields.size, "little"))
+        # The message's known n-grams, each counted once (binary presence) however many words share it:
+        # a word's precomputed sum, less the n-grams an earlier word of the message brought (most
+        # words bring none). Integer sums, so the order they come in does not change a bit of the result.
+        seen: set[str] = set()    # the n-grams counted so far
+        total = 0
+        for word in dict.fromkeys(_TOKEN.findall(folded[:_MAX_CHARS])):  # each distinct word once
+            grams, packed_sum = self._word_sums(word)
+            if seen.isdisjoint(grams):
+                total += packed_sum
+            else:
+                total += packed_sum - sum(map(self._packed.__getitem__, seen.intersection(grams)))
+            seen |= grams
+        n = len(seen)
+        fields = self._fields.unpack(total.to_bytes(self._fields.size, "little"))
         return [base + n * unseen + field / _SCALE
                 for base, unseen, field in zip(self._base, self._unseen, fields)]
 
     def posterior(self, folded: str, temperature: float = TEMPERATURE) -> dict[str, float]:
-        # (lists, not dictionaries, until the end: the same numbers, summed in the same order)
+        return dict(zip(self.classes, self._posterior_list(folded, temperature)))
+
+    def _posterior_list(self, folded: str, temperature: float) -> list[float]:
+        """posterior's values, in the order of self.classes."""
+        # (lists, not dictionaries: the same numbers, summed in the same order)
         scores = self._score_list(folded)
         top = max(scores)
         weights = [math.exp((s - top) / temperature) for s in scores]
         total = sum(weights)
-        return {label: w / total for label, w in zip(self.classes, weights)}
+        return [w / total for w in weights]
+
+    def second_opinion(self, folded: str, lexicon_intent: str) -> str | None:
+        """See the module's second_opinion."""
+        post = self._posterior_list(folded, TEMPERATURE)
+        best = post.index(max(post))  # the first of the most likely, in the order of self.classes
+        lexicon = self._positions.get(lexicon_intent)
+        if best != lexicon and post[best] - (0.0 if lexicon is None else post[lexicon]) > OVERRIDE_MARGIN:
+            return self.classes[best]
+        return None
 
 
 _lock = threading.Lock()
@@ -137,11 +160,7 @@ def model() -> NaiveBayes:
 
 def second_opinion(folded: str, lexicon_intent: str) -> str | None:
     """Another intent when the model is confident of it against the lexicon's choice, else None."""
-    post = model().posterior(folded)
-    best = max(post, key=post.__getitem__)
-    if best != lexicon_intent and post[best] - post.get(lexicon_intent, 0.0) > OVERRIDE_MARGIN:
-        return best
-    return None
+    return model().second_opinion(folded, lexicon_intent)
 
 
 def training_text(text: str, subject: str | None) -> str:

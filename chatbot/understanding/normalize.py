@@ -41,13 +41,35 @@ class _Folds(dict[int, str]):
 _FOLDS = _Folds()
 
 
+class _WordFolds(dict[str, str]):
+    """Each word's fold, computed the first time a text brings it (words recur from message to
+    message; translating costs a lookup per character). Kept for words of ordinary length only, and
+    for the first LIMIT of them, as _Folds."""
+
+    LIMIT = 20000
+    LONGEST = 32
+
+    def __missing__(self, word: str) -> str:
+        folded = " ".join(word.translate(_FOLDS).lower().split())
+        if len(word) <= self.LONGEST and len(self) < self.LIMIT:
+            self[word] = folded
+        return folded
+
+
+_WORD_FOLDS = _WordFolds()
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced text for lexicon matching."""
     # Single-spaced by split and join, which is cheaper than a regex substitution (re.sub(r"\s+", " ")
     # and strip): both split on exactly the characters str.isspace accepts (test_normalize checks it).
     if text.isascii():  # nothing to decompose (most English and many unaccented messages)
         return " ".join(text.replace("`", "'").lower().split())
-    return " ".join(text.translate(_FOLDS).lower().split())
+    # Word by word: that is the whole text's fold, as every whitespace character folds to whitespace
+    # (the words are the same before and after) and lower-casing looks past no whitespace (only a
+    # final sigma looks at its neighbours). A word may fold to several ("a¨b" to "a b") or to none (a
+    # lone accent).
+    return " ".join(filter(None, map(_WORD_FOLDS.__getitem__, text.split())))
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

@@ -63,9 +63,12 @@ def _is_reply_header(lines: list[str], i: int, line: str, next_line: str) -> boo
         line = fold(lines[i].lstrip("> "))
     if not line:
         return False
-    # a header may wrap onto the next line ("On Mon, 3 Mar 2025, Jean <jean@" / "example.com> wrote:")
-    if _WROTE.search(line) or (i + 1 < len(lines) and len(line) < 200 and _WROTE.search(f"{line} {next_line}")
-                               and not _WROTE.search(next_line)):
+    # a header may wrap onto the next line ("On Mon, 3 Mar 2025, Jean <jean@" / "example.com> wrote:");
+    # either way it ends with a colon (folded lines have no whitespace around them), a test far
+    # cheaper than the pattern's scan
+    if (line.endswith(":") and _WROTE.search(line)) or (
+            i + 1 < len(lines) and len(line) < 200 and (next_line or line).endswith(":")
+            and _WROTE.search(f"{line} {next_line}") and not _WROTE.search(next_line)):
         return True
     if _SEPARATOR.search(line):
         return True
@@ -77,8 +80,15 @@ def _is_reply_header(lines: list[str], i: int, line: str, next_line: str) -> boo
 
 def strip_quoted(text: str) -> str:
     """The customer's own new text: no quoted reply, no '>' lines, no signature."""
+    return strip_quoted_and_fold(text)[0]
+
+
+def strip_quoted_and_fold(text: str) -> tuple[str, str]:
+    """strip_quoted(text), and normalize.fold of it, joined from the folds of the lines kept (which
+    the header tests need anyway): fold makes a line break one space like any run of whitespace."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
+    kept_folded: list[str] = []
     has_content = False  # tracked, not recomputed per line: thousands of blank lines stay linear
     # Each line is folded once, as the next line of the one before (the header test reads both; fold
     # ignores the whitespace around a line, so that is the fold of the stripped line too).
@@ -95,5 +105,7 @@ def strip_quoted(text: str) -> str:
         if has_content and (_SIG_DASHES.match(raw.rstrip()) or raw == "-- " or _SIGN_OFF.match(folded)):
             break
         kept.append(raw.rstrip())
+        if folded:
+            kept_folded.append(folded)
         has_content = has_content or bool(stripped)
-    return "\n".join(kept).strip()
+    return "\n".join(kept).strip(), " ".join(kept_folded)

@@ -56,8 +56,7 @@ def _may_name_a_service(text: str) -> bool:
     """False when no pattern can match: a quick test, the patterns' scan costs more."""
     if not text.isascii() and not _ASCII_LOOKALIKES.isdisjoint(text):
         return True
-    lowered = text.lower()
-    return any(word in lowered for word in _NEEDED)
+    return any(map(text.lower().__contains__, _NEEDED))
 
 
 def parse_service(text: str, known_services: Sequence[str] = ()) -> str | None:

@@ -144,7 +144,7 @@ def _mentions(text: str, lang: str | None) -> list[_Mention]:
             found.append(_Mention(m.start(), m.end(), True, hour=int(amount) % 24))
             continue
         found.append(_Mention(m.start(), m.end(), True, minutes_ago=round(amount * unit)))
-    for pattern, minutes in tw.FRACTIONS:
+    for pattern, minutes in tw.FRACTIONS if tw.ANY_FRACTION.search(text) else ():
         for m in pattern.finditer(text):
             if ago(m.end()) or since(m.start()):
                 found.append(_Mention(m.start(), m.end(), True, minutes_ago=minutes))

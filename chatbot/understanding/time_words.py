@@ -137,9 +137,16 @@ _OTHER_PHRASES: list[tuple[re.Pattern[str], tzinfo]] = [(re.compile(p), z) for p
 ]]
 
 
+# Any of the phrase patterns below, in one scan: most texts name no zone, and then that is all it costs.
+_ANY_ZONE_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (
+    _ZONE_BEFORE_PLACE, _ZONE_AFTER_PLACE, _PARIS_PHRASES, *(pattern for pattern, _ in _OTHER_PHRASES))))
+
+
 def zone_phrases(folded: str) -> list[tuple[int, tzinfo]]:
     """Every zone named by a phrase in the folded text, with its position."""
     found: list[tuple[int, tzinfo]] = []
+    if not _ANY_ZONE_PHRASE.search(folded):
+        return found
     for m in _ZONE_BEFORE_PLACE.finditer(folded):
         found.append((m.start(), _ZONE_BY_PLACE[_WS.sub(" ", m.group(1))]))
     for m in _ZONE_AFTER_PLACE.finditer(folded):
@@ -251,6 +258,8 @@ FRACTIONS: list[tuple[re.Pattern[str], int]] = [(re.compile(p), minutes) for p, 
      r"quarter of an hour|a quarter hour)\b", 15),
 ]]
 HALF_UNIT = FRACTIONS[2][0]  # kept for callers of the former name
+# Any of the fractions, in one scan: most texts have none, and then the four scans are not needed.
+ANY_FRACTION = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in FRACTIONS))
 # "od godziny" (for an hour), "for the past hour": a unit without a number is one of it; never before
 # a number ("od godziny 9" is a clock time).
 IMPLIED_ONE = re.compile(

@@ -55,3 +55,31 @@ def test_a_long_email_in_a_neighbour_language_is_answered_in_english(text: str) 
 ])
 def test_supported_languages_are_kept(text: str, lang: str) -> None:
     assert detect_language(text) == (lang, True)
+
+
+def _data_texts() -> list[str]:
+    import json
+    from pathlib import Path
+    texts = []
+    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                texts += [record["text"], f"{record['text'][:40]}\n{record.get('subject') or ''}"]
+    return texts
+
+
+def test_the_ngrams_are_skipped_only_where_they_could_not_change_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """detect_language leaves out the n-grams when the leader's lead exceeds what they could take from
+    it: the answers are those of always asking them, on the labelled sets and on short word salads
+    (near ties), under every kind of hint."""
+    import random
+    texts = _data_texts()
+    rng = random.Random(7)
+    vocabulary = " ".join(texts).split()
+    texts += [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+    hints = [language.LanguageHints()] + [language.LanguageHints(conversation_lang=lang) for lang in language.SUPPORTED]
+    hints.append(language.LanguageHints(widget_locale="de-DE", accept_language="fr,en;q=0.5", content_language="pl"))
+    quick = [detect_language(text, h) for text in texts for h in hints]
+    monkeypatch.setattr(language, "_ngrams_cannot_change", lambda *args: False)
+    assert [detect_language(text, h) for text in texts for h in hints] == quick

@@ -75,3 +75,34 @@ def test_the_second_word_shortcut_finds_what_trying_every_entry_finds() -> None:
                     words, clause = tokens(folded), clause_ids(folded)
                     expected = _every_entry_tried(words, clause)
                     assert list(match(words, clause).items()) == list(expected.items())
+
+
+def _texts() -> list[str]:
+    import json
+    from pathlib import Path
+    texts = []
+    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                texts += [record["text"], record.get("subject") or "", record["text"].upper()]
+    return texts + ["slt, pb avec mon mdp", "qq1 dispo ? thx pls", "puedes cambiarmelo y devolvermelo?",
+                    "a,b..c;(d) e!\nf?g", "", "...", "x"]
+
+
+def test_tokens_and_clauses_in_one_scan_are_tokens_and_clause_ids() -> None:
+    import re
+
+    from chatbot.understanding.lexicon import tokens_and_clauses
+    for text in _texts():
+        folded = fold(text)
+        by_clause = [n for n, part in enumerate(re.split(r"[,.;:!?()\n]+", folded)) for _ in tokens(part)]
+        assert tokens_and_clauses(folded) == (tokens(folded), by_clause)
+
+
+def test_spelling_out_is_skipped_only_when_it_would_change_nothing() -> None:
+    from chatbot.understanding.lexicon import spell_out, spelled_out_tokens
+    for text in _texts():
+        for lang in ("fr", "es", None):
+            spelled = spell_out(fold(text), lang)
+            assert spelled_out_tokens(fold(text), lang) == (spelled, tokens(spelled), clause_ids(spelled))

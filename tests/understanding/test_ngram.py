@@ -65,3 +65,39 @@ def test_a_thanks_reply_stays_a_thanks(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze("Thanks, everything is back to normal.", channel="email", now=NOW,
                                 subject="Re: Total outage – all services unreachable")
     assert analysis.intent == "thanks"
+
+
+def _data_texts() -> list[tuple[str, str | None]]:
+    import json
+    from pathlib import Path
+    records = []
+    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                records.append((record["text"], record.get("subject")))
+    return records
+
+
+def test_the_scores_are_those_of_counting_each_ngram_once() -> None:
+    """Per-word sums less the n-grams an earlier word brought: the definition's sums, to the bit."""
+    import math
+    model = ngram.model()
+    for text, subject in _data_texts():
+        folded = ngram.training_text(text, subject)
+        known = {gram for gram in ngram.features(folded) if gram in model._packed}
+        fields = model._fields.unpack(sum(model._packed[g] for g in known).to_bytes(model._fields.size, "little"))
+        expected = [base + len(known) * unseen + field / ngram._SCALE
+                    for base, unseen, field in zip(model._base, model._unseen, fields)]
+        assert model._score_list(folded) == expected
+        weights = [math.exp((s - max(expected)) / ngram.TEMPERATURE) for s in expected]
+        assert list(model.posterior(folded).values()) == [w / sum(weights) for w in weights]
+
+
+def test_the_model_is_asked_only_when_it_could_overturn_the_lexicons(
+        analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chatbot.understanding import intents
+    records = _data_texts()
+    quick = [analyzer.analyze(text, channel="email", now=NOW, subject=subject) for text, subject in records]
+    monkeypatch.setattr(intents, "_lexicon_firm", lambda scores, intent: False)
+    assert [analyzer.analyze(text, channel="email", now=NOW, subject=subject) for text, subject in records] == quick

@@ -50,3 +50,13 @@ def test_spacing_by_split_is_spacing_by_the_regex() -> None:
     spaces = "".join(ch for ch in every if ch.isspace())
     for text in (spaces, f"a{spaces}b", f"{spaces}Ab{spaces}c\u00a0d{spaces}", "x\x1c\x1dy\x85z\u2028w"):
         assert fold(text) == whole_text_fold(text)
+
+
+def test_every_whitespace_character_folds_to_whitespace() -> None:
+    """What lets fold go word by word: the words of a text are the same before and after folding."""
+    from chatbot.understanding.normalize import _FOLDS
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace():
+            folded = char.translate(_FOLDS)
+            assert folded and folded.isspace(), hex(code)

@@ -329,3 +329,21 @@ def test_grouped_alternations_match_what_the_plain_ones_do() -> None:
         for grouped, plain in pairs:
             assert [(m.span(), m.groups()) for m in grouped.finditer(text)] == \
                 [(m.span(), m.groups()) for m in plain.finditer(text)], (grouped.pattern[:40], text)
+
+
+def test_the_one_scan_prefilters_find_what_their_patterns_find() -> None:
+    """time_words.ANY_FRACTION and _ANY_ZONE_PHRASE: one scan telling whether any of several patterns
+    matches, so that a text without any skips the scans one by one."""
+    import json
+    from pathlib import Path
+
+    from chatbot.understanding import time_words as tw
+    from chatbot.understanding.normalize import fold
+    texts = ["une heure et demie", "depuis une demi-heure", "od kwadransa", "seit anderthalb Stunden", "1,5 h",
+             "9h heure de Montréal", "London time 9am", "14h MEZ", "czasu uniwersalnego", "hora de europa del este"]
+    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    zone_patterns = [tw._ZONE_BEFORE_PLACE, tw._ZONE_AFTER_PLACE, tw._PARIS_PHRASES] + [p for p, _ in tw._OTHER_PHRASES]
+    for text in map(fold, texts):
+        assert bool(tw.ANY_FRACTION.search(text)) == any(p.search(text) for p, _ in tw.FRACTIONS), text
+        assert bool(tw._ANY_ZONE_PHRASE.search(text)) == any(p.search(text) for p in zone_patterns), text

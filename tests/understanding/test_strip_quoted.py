@@ -81,3 +81,37 @@ def test_original_message_separators() -> None:
 ])
 def test_other_reply_headers(text: str) -> None:
     assert strip_quoted(text) == "Still down, see below."
+
+
+def test_the_fold_that_comes_with_the_text_is_its_fold() -> None:
+    import json
+    from pathlib import Path
+
+    from chatbot.understanding.normalize import fold
+    from chatbot.understanding.quoting import strip_quoted_and_fold
+    texts = [text for text, _ in REPLIES.values()] + ["a\r\nΣΑΣ\r\n\u00a0Β\n> quoted\nb\u2028c  \n\n-- \nsig"]
+    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for text in texts:
+        cleaned, folded = strip_quoted_and_fold(text)
+        assert cleaned == strip_quoted(text)
+        assert folded == fold(cleaned)
+
+
+def test_the_fold_that_comes_with_any_text_is_its_fold() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from chatbot.understanding.normalize import fold
+    from chatbot.understanding.quoting import strip_quoted_and_fold
+    lines = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
+    special = st.sampled_from(["", "> x", "-- ", "Cordialement,", "On Mon, Jean wrote:", "ΑΣ", "\u00a0", "a¨b"])
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.lists(st.one_of(lines, special), max_size=6), st.sampled_from(["\n", "\r\n", "\r"]))
+    def check(parts: list[str], newline: str) -> None:
+        text = newline.join(parts)
+        cleaned, folded = strip_quoted_and_fold(text)
+        assert cleaned == strip_quoted(text)
+        assert folded == fold(cleaned)
+    check()

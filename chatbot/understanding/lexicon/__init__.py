@@ -27,6 +27,8 @@ from . import common, de, en, es, fr, pl
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _CLAUSE = re.compile(r"[,.;:!?()\n]+")
+# A token (captured), or the punctuation that ends a clause: the two never share a character.
+_TOKEN_OR_CLAUSE_END = re.compile(r"([a-z0-9]+)|[,.;:!?()\n]+")
 _GAP = 8
 _MODULES = {"fr": fr, "pl": pl, "es": es, "de": de, "en": en, "*": common}
 _MIN_PREFIX = 3
@@ -49,7 +51,13 @@ SHORTHAND = {
 }
 _SHORTHAND = re.compile(r"\b(" + "|".join(SHORTHAND) + r")\b")
 # Spanish object pronouns written onto an infinitive ("montarme", "cambiarlo", "devolvérnoslo").
-_ENCLITIC = re.compile(r"\b([a-z]{2,}(?:ar|er|ir))(?:melo|mela|selo|sela|noslo|nosla|me|te|se|nos|os|los|las|lo|la|les|le)\b")
+_PRONOUNS = ("melo", "mela", "selo", "sela", "noslo", "nosla", "me", "te", "se", "nos", "os", "los", "las", "lo",
+             "la", "les", "le")
+_ENCLITIC = re.compile(r"\b([a-z]{2,}(?:ar|er|ir))(?:" + "|".join(_PRONOUNS) + r")\b")
+# What the two patterns above can replace is a whole token (letters and digits between characters
+# that are neither): a shorthand, or a word with one of these endings.
+_SHORTHAND_TOKENS = frozenset(SHORTHAND)
+_ENCLITIC_ENDINGS = tuple(ending + pronoun for ending in ("ar", "er", "ir") for pronoun in _PRONOUNS)
 
 
 def spell_out(folded: str, lang: str | None = None) -> str:
@@ -63,10 +71,32 @@ def spell_out(folded: str, lang: str | None = None) -> str:
 
 def clause_ids(folded: str) -> list[int]:
     """The clause number of each token of the folded text (clauses end at punctuation)."""
+    return tokens_and_clauses(folded)[1]
+
+
+def tokens_and_clauses(folded: str) -> tuple[list[str], list[int]]:
+    """tokens(folded) and clause_ids(folded), in one scan of the text."""
+    words: list[str] = []
     numbers: list[int] = []
-    for n, clause in enumerate(_CLAUSE.split(folded)):
-        numbers.extend([n] * len(tokens(clause)))
-    return numbers
+    n = 0
+    for word in _TOKEN_OR_CLAUSE_END.findall(folded):
+        if word:
+            words.append(word)
+            numbers.append(n)
+        else:  # punctuation: the next clause
+            n += 1
+    return words, numbers
+
+
+def spelled_out_tokens(folded: str, lang: str | None = None) -> tuple[str, list[str], list[int]]:
+    """spell_out(folded, lang), with its tokens_and_clauses; when the tokens show there is nothing to
+    spell out (the usual case), without the patterns' scans."""
+    words, numbers = tokens_and_clauses(folded)
+    if _SHORTHAND_TOKENS.isdisjoint(words) and not (
+            lang == "es" and any(word.endswith(_ENCLITIC_ENDINGS) for word in words)):
+        return folded, words, numbers
+    folded = spell_out(folded, lang)
+    return (folded, *tokens_and_clauses(folded))
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +175,25 @@ def _index() -> _Index:
     return _Index(dict(exact), dict(prefix), rest)
 
 
-_Candidate = tuple[Entry, tuple[_Step, ...]]  # an entry, and its pattern after the first word, compiled
+# What is left to match of an entry once its first word matched: its pattern after the first word,
+# compiled; the step of it from which the words still have to be matched (1 when the next word is
+# known to match the first step, else 0); and the start of a word the last of those steps needs (its
+# word or stem, after a space; None if there is no such step): an entry cannot match a text without
+# it, a test much cheaper than _match_rest.
+_Rest = tuple[tuple[_Step, ...], int, str | None]
+_Candidate = tuple[Entry, _Rest | None]  # None: nothing is left, the entry has matched
+
+
+def _candidate(entry: Entry, rest: tuple[_Step, ...], start: int) -> _Candidate:
+    if start == len(rest):
+        return entry, None
+    needed: str | None = None
+    for step in rest[start:]:
+        if isinstance(step, frozenset):
+            needed = " " + min(step, key=len)  # (the word itself: its plurals start with it)
+        elif step not in ("~", "..."):
+            needed = " " + step
+    return entry, (rest, start, needed)
 
 
 @lru_cache(maxsize=16384)  # words recur from message to message; most start no entry
@@ -159,12 +207,13 @@ def _candidates(word: str) -> tuple[tuple[_Candidate, ...], dict[str, tuple[_Can
     entries = list(index.exact.get(word, ()))
     for k in range(_MIN_PREFIX, len(word) + 1):
         entries.extend(index.prefix.get(word[:k], ()))
-    seconds = [rest[0] if rest and type(rest[0]) is frozenset else None
-               for rest in (index.rest[entry] for entry in entries)]
+    rests = [index.rest[entry] for entry in entries]
+    seconds = [rest[0] if rest and type(rest[0]) is frozenset else None for rest in rests]
     nexts = {w for second in seconds if second is not None for w in second}
-    candidates = [(entry, index.rest[entry]) for entry in entries]
-    any_next = tuple(c for c, second in zip(candidates, seconds) if second is None)
-    by_next = {w: tuple(c for c, second in zip(candidates, seconds) if second is None or w in second)
+    any_next = tuple(_candidate(entry, rest, 0) for entry, rest, second in zip(entries, rests, seconds)
+                     if second is None)
+    by_next = {w: tuple(_candidate(entry, rest, 0 if second is None else 1)
+                        for entry, rest, second in zip(entries, rests, seconds) if second is None or w in second)
                for w in nexts}
     return any_next, by_next
 
@@ -200,14 +249,22 @@ def match(words: list[str], clause: list[int] | None = None) -> dict[Entry, int]
     """Every lexicon entry found in the words, with the index of the word where it first starts;
     `clause` (clause_ids of the text) keeps a "..." gap inside one clause."""
     found: dict[Entry, int] = {}
+    text = " " + " ".join(words)  # each word after a space, for the candidates' quick test
     last = len(words) - 1
     for i, word in enumerate(words):
         any_next, by_next = _candidates(word)
         # only the entries whose second word, when they name one, is the word that follows (a
-        # one-word entry has matched already)
+        # one-word entry, or a two-word one that this shows, has matched already)
         for entry, rest in by_next.get(words[i + 1], any_next) if i < last else any_next:
-            if entry not in found and (not rest or _match_rest(rest, 0, words, i + 1, clause)):
-                found[entry] = i
+            if entry in found:
+                continue
+            if rest is not None:  # the rest of its pattern, after the quick test
+                steps, start, needed = rest
+                if needed is not None and needed not in text:
+                    continue
+                if not _match_rest(steps, start, words, i + 1 + start, clause):
+                    continue
+            found[entry] = i
     return found
 
 
