@@ -205,7 +205,7 @@ def test_team_config_default_has_no_holidays() -> None:
 def test_answers_stay_right_when_the_remembered_days_are_forgotten(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each team's days are remembered once computed; with room for only three, every answer over a
     month (a holiday, both weekends, two teams) is still what a fresh calendar gives."""
-    import chatbot.business_hours as business_hours
+    from chatbot import business_hours
 
     desk = with_team(desk, "billing", holidays=frozenset({date(2026, 11, 26)}))
     monkeypatch.setattr(business_hours, "_DAYS_KEPT", 3)
