@@ -3,7 +3,6 @@ turn; a step that has said all there is to say ends the turn with EndTurn."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
@@ -67,7 +66,7 @@ def load_conversation() -> Step:
 
 def detect_language(analyzer: Analyzer) -> Step:
     async def step(turn: Turn) -> None:
-        hints = replace(turn.inbound.hints, conversation_lang=turn.conv.lang)
+        hints = turn.inbound.hints.in_conversation(turn.conv.lang)
         turn.lang, turn.lang_supported = analyzer.detect_language(turn.inbound.text, hints)
         current_language.set(turn.lang)
         if turn.lang_supported and turn.conv.lang != turn.lang:  # untouched, the row is not flushed
@@ -110,7 +109,7 @@ def understand(analyzer: Analyzer) -> Step:
         if not turn.known_services and turn.customer is not None and turn.verified:
             turn.known_services = [s.name for s in turn.customer.services]
         inbound = turn.inbound
-        hints = replace(inbound.hints, conversation_lang=turn.conv.lang)
+        hints = inbound.hints.in_conversation(turn.conv.lang)
         turn.analysis = analyzer.analyze(inbound.text, channel=inbound.channel, now=inbound.received_at,
                                          subject=inbound.subject, hints=hints,
                                          known_services=turn.known_services,

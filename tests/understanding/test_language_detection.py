@@ -57,3 +57,11 @@ def test_detection_is_deterministic() -> None:
 ])
 def test_unaccented_chat_lines(text: str, lang: str) -> None:
     assert detect_language(text) == (lang, True)
+
+
+def test_hints_in_a_conversation_keep_the_others() -> None:
+    hints = LanguageHints(widget_locale="pl-PL", accept_language="de,en;q=0.5", content_language="es",
+                          conversation_lang="fr")
+    assert hints.in_conversation("de") == LanguageHints(widget_locale="pl-PL", accept_language="de,en;q=0.5",
+                                                        content_language="es", conversation_lang="de")
+    assert hints.in_conversation(None).conversation_lang is None
