@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, inspect, literal_column, select
+from sqlalchemy import Table, and_, bindparam, delete, event, exists, func, insert, inspect, literal_column, select
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -130,6 +130,24 @@ _CREATE = sqlite_insert(Conversation).values(  # SQLite's accept: the conversati
     id=bindparam("conversation_id"), channel=bindparam("channel"), contact=bindparam("contact"), state={},
     verified=False, status="bot", created_at=bindparam("now"), updated_at=bindparam("now"),
 ).on_conflict_do_nothing(index_elements=[Conversation.id])
+
+
+# Most turns only read their conversation (its language, status and flow state). A session holding
+# an object costs the ORM its attach, its checks for unsaved changes (several a turn) and its close:
+# a seventh of a turn's CPU (docs/benchmarks.md, "Session 7"). So the conversation `load` reads
+# without a query joins the turn's session at its first change, before the change is recorded:
+# from then on it is the session's like any loaded object (autoflush, commit, the checks).
+_JOINS = "joins_session_on_change"
+
+
+def _join_on_change(target: Conversation, value: Any, oldvalue: Any, initiator: Any) -> None:
+    session = inspect(target).info.pop(_JOINS, None)
+    if session is not None:
+        session.add(target)
+
+
+for _column in _CONVERSATION_COLUMNS:
+    event.listen(getattr(Conversation, _column), "set", _join_on_change)
 
 
 class _Sqlite:
@@ -245,10 +263,11 @@ class ConversationStore:
             # Built as a query's load builds it (no constructor: it would record every column as a
             # change, only to forget them again), then attached as if loaded: only later changes
             # are written.
+            # Then the session takes it only when the turn changes it (`_join_on_change`).
             conv = _NEW_CONVERSATION()
             conv.__dict__.update(zip(_CONVERSATION_COLUMNS, record))
             make_transient_to_detached(conv)
-            session.add(conv)
+            inspect(conv).info[_JOINS] = session.sync_session
             return conv, None
         conv, ticket = (await session.execute(_WITH_OPEN_TICKET, {"conversation_id": conversation_id})).one()
         return conv, ticket
