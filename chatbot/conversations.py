@@ -261,9 +261,9 @@ class ConversationStore:
             # (Decoded already: JSON and aware UTC times by SQLAlchemy's asyncpg set-up and asyncpg,
             # or by the SQLite statement's result processors.)
             # Built as a query's load builds it (no constructor: it would record every column as a
-            # change, only to forget them again), then attached as if loaded: only later changes
+            # change, only to forget them again) and made persistent as if loaded, but detached: the
+            # turn's session takes it at its first change (`_join_on_change`), and only the changes
             # are written.
-            # Then the session takes it only when the turn changes it (`_join_on_change`).
             conv = _NEW_CONVERSATION()
             conv.__dict__.update(zip(_CONVERSATION_COLUMNS, record))
             make_transient_to_detached(conv)
