@@ -4,6 +4,7 @@ are still answered in English."""
 import pytest
 
 from chatbot.understanding import detect_language, language
+from tests.understanding import labelled
 
 _TEXTS = [
     "hilfe, vps SSD-2 seit 10 minuten offline",
@@ -58,15 +59,8 @@ def test_supported_languages_are_kept(text: str, lang: str) -> None:
 
 
 def _data_texts() -> list[str]:
-    import json
-    from pathlib import Path
-    texts = []
-    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                texts += [record["text"], f"{record['text'][:40]}\n{record.get('subject') or ''}"]
-    return texts
+    return [text for record in labelled.records()
+            for text in (record["text"], f"{record['text'][:40]}\n{record.get('subject') or ''}")]
 
 
 def test_the_ngrams_are_skipped_only_where_they_could_not_change_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,7 @@
 """The lexicon matcher: the "..." gap stays inside a clause, plurals of four-letter words match."""
 from chatbot.understanding.lexicon import clause_ids, match, tokens
 from chatbot.understanding.normalize import fold
+from tests.understanding import labelled
 
 
 def _found(text: str) -> set[str]:
@@ -62,30 +63,18 @@ def _every_entry_tried(words: list[str], clause: list[int]) -> dict:
 
 def test_the_second_word_shortcut_finds_what_trying_every_entry_finds() -> None:
     """match picks the entries a word starts by the word after it: the same entries, positions and order."""
-    import json
-    from pathlib import Path
-
     from chatbot.understanding.lexicon import spell_out
-    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                for text in (record["text"], record.get("subject") or "", record["text"].upper()):
-                    folded = spell_out(fold(text), "es")
-                    words, clause = tokens(folded), clause_ids(folded)
-                    expected = _every_entry_tried(words, clause)
-                    assert list(match(words, clause).items()) == list(expected.items())
+    for record in labelled.records():
+        for text in (record["text"], record.get("subject") or "", record["text"].upper()):
+            folded = spell_out(fold(text), "es")
+            words, clause = tokens(folded), clause_ids(folded)
+            expected = _every_entry_tried(words, clause)
+            assert list(match(words, clause).items()) == list(expected.items())
 
 
 def _texts() -> list[str]:
-    import json
-    from pathlib import Path
-    texts = []
-    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                texts += [record["text"], record.get("subject") or "", record["text"].upper()]
+    texts = [text for record in labelled.records()
+             for text in (record["text"], record.get("subject") or "", record["text"].upper())]
     return texts + ["slt, pb avec mon mdp", "qq1 dispo ? thx pls", "puedes cambiarmelo y devolvermelo?",
                     "a,b..c;(d) e!\nf?g", "", "...", "x"]
 

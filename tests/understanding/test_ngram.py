@@ -7,6 +7,7 @@ import pytest
 from chatbot.desk import load_desk
 from chatbot.understanding import Analyzer, ngram
 from chatbot.understanding.normalize import fold
+from tests.understanding import labelled
 
 NOW = datetime.fromisoformat("2026-05-12T10:00:00+02:00")
 
@@ -68,15 +69,7 @@ def test_a_thanks_reply_stays_a_thanks(analyzer: Analyzer) -> None:
 
 
 def _data_texts() -> list[tuple[str, str | None]]:
-    import json
-    from pathlib import Path
-    records = []
-    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                records.append((record["text"], record.get("subject")))
-    return records
+    return [(record["text"], record.get("subject")) for record in labelled.records()]
 
 
 def test_the_scores_are_those_of_counting_each_ngram_once() -> None:

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chatbot.understanding import parse_start_time
+from tests.understanding import labelled
 
 CASES = [
     # (text, now, lang, expected start)
@@ -313,15 +314,11 @@ def _vocabulary() -> list[str]:
 def test_grouped_alternations_match_what_the_plain_ones_do() -> None:
     """time_words groups each word list's alternation by first letter, for speed: every match and group
     must be the plain alternation's, on every data set text and on texts made of the words themselves."""
-    import json
     import random
-    from pathlib import Path
 
     from chatbot.understanding.normalize import fold
     pairs = _word_patterns()
-    data = Path(__file__).parents[1] / "data"
-    texts = [fold(json.loads(line)["text"]) for path in sorted(data.glob("*.jsonl"))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [fold(text) for text in labelled.texts()]
     vocabulary, rng = _vocabulary(), random.Random(7)
     texts += [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8))) for _ in range(4000)]
     texts += ["".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 4))) for _ in range(1000)]
@@ -334,15 +331,11 @@ def test_grouped_alternations_match_what_the_plain_ones_do() -> None:
 def test_the_one_scan_prefilters_find_what_their_patterns_find() -> None:
     """time_words.ANY_FRACTION and _ANY_ZONE_PHRASE: one scan telling whether any of several patterns
     matches, so that a text without any skips the scans one by one."""
-    import json
-    from pathlib import Path
-
     from chatbot.understanding import time_words as tw
     from chatbot.understanding.normalize import fold
     texts = ["une heure et demie", "depuis une demi-heure", "od kwadransa", "seit anderthalb Stunden", "1,5 h",
              "9h heure de Montréal", "London time 9am", "14h MEZ", "czasu uniwersalnego", "hora de europa del este"]
-    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += labelled.texts()
     zone_patterns = [tw._ZONE_BEFORE_PLACE, tw._ZONE_AFTER_PLACE, tw._PARIS_PHRASES] + [p for p, _ in tw._OTHER_PHRASES]
     for text in map(fold, texts):
         assert bool(tw.ANY_FRACTION.search(text)) == any(p.search(text) for p, _ in tw.FRACTIONS), text

@@ -2,6 +2,7 @@
 import pytest
 
 from chatbot.understanding import strip_quoted
+from tests.understanding import labelled
 
 REPLIES = {
     "fr": ("Bonjour,\n\nLe serveur est de nouveau injoignable.\n\nCordialement,\nYannick Fournier\n\n"
@@ -84,14 +85,10 @@ def test_other_reply_headers(text: str) -> None:
 
 
 def test_the_fold_that_comes_with_the_text_is_its_fold() -> None:
-    import json
-    from pathlib import Path
-
     from chatbot.understanding.normalize import fold
     from chatbot.understanding.quoting import strip_quoted_and_fold
     texts = [text for text, _ in REPLIES.values()] + ["a\r\nΣΑΣ\r\n\u00a0Β\n> quoted\nb\u2028c  \n\n-- \nsig"]
-    for path in sorted((Path(__file__).parents[1] / "data").glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += labelled.texts()
     for text in texts:
         cleaned, folded = strip_quoted_and_fold(text)
         assert cleaned == strip_quoted(text)
