@@ -6,15 +6,18 @@ machine. Everything listens on 127.0.0.1; every phase is bounded in count and ti
     .venv/bin/python bench/chat_load.py --processes 2         # 2 processes, Redis between them
     .venv/bin/python bench/chat_load.py --db sqlite           # the embedded default
 
-Phases, for the echo server and then for the chatbot:
+Phases: both servers start, and each keeps its own visitors connected until the end of the run.
 
-1. connect  — `--visitors` WebSocket visitors (offering permessage-deflate like a browser); server
-   memory before and after gives KB per idle connection;
+1. connect  — `--visitors` WebSocket visitors (offering permessage-deflate like a browser), to the
+   echo, then to the chatbot; server memory before and after gives KB per idle connection;
 2. sustain  — (chatbot only, after a short warm-up) `--rate` messages/s for `--duration` s, open
    loop: acknowledgement and reply latency p50/p95/p99, errors;
-3. saturate — `--concurrency` visitors each send their next message as soon as the previous one is
-   answered, for `--saturate` s: turns per second, the pipeline's ceiling. Divided by the echo
-   server's, it is the ratio the issue sets a target for (>= 25 %).
+3. saturate — `--rounds` rounds per server, interleaved (echo, chatbot; chatbot, echo; echo,
+   chatbot; …): `--concurrency` visitors each send their next message as soon as the previous one
+   is answered, for `--saturate` s. All rounds' turns per second are the pipeline's ceiling; divided
+   by the echo server's, it is the ratio the issue sets a target for (>= 25 %). Interleaved, a
+   change of the shared machine's speed during the run reaches both servers alike; the ratio of
+   each pair of rounds is reported too, so its spread shows.
 
 Results go to stdout as a table and, with --json FILE, as JSON. PostgreSQL at CHATBOT_TEST_PG
 (default postgres@127.0.0.1:5432) and Redis at CHATBOT_TEST_REDIS; a fresh database is created and
@@ -171,86 +174,133 @@ def latency(values: list[float]) -> dict[str, float]:
         "max": round(max(values) * 1000, 1) if values else math.nan}
 
 
-def profile(server: ServerProcess, args: argparse.Namespace, name: str) -> subprocess.Popen[bytes]:
-    """py-spy (installed into the venv by hand, not a dependency) samples the server during the
-    saturation phase; collapsed stacks, one file per process, for `bench/profile_top.py`."""
-    out = args.profile / f"{name.split()[0]}-{server.name}.txt"
+def profile(server: ServerProcess, args: argparse.Namespace, name: str, round_no: int) -> subprocess.Popen[bytes]:
+    """py-spy (installed into the venv by hand, not a dependency) samples the server during a
+    saturation round; collapsed stacks, one file per process and round, for `bench/profile_top.py`."""
+    out = args.profile / f"{name.split()[0]}-{server.name}-round{round_no}.txt"
     args.profile.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.pid),
                              "--duration", str(int(args.saturate)), "--format", "raw", "--output", str(out),
                              "--rate", "200", "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def run_target(name: str, servers: list[ServerProcess], args: argparse.Namespace,
-                     sustain: bool) -> dict[str, Any]:
-    result: dict[str, Any] = {"target": name, "processes": len(servers)}
-    await asyncio.sleep(1.0)  # let start-up allocations settle before the memory baseline
-    rss_before = sum(s.rss_kb() for s in servers)
-    workers = Workers([s.url for s in servers], args.visitors, args.workers, args.deflate)
-    try:
-        connected = await workers.command("connect")
+class Target:
+    """One server set under test (the echo, or the chatbot's processes) with its own visitors, kept
+    connected from its connect phase to its last saturation round."""
+
+    def __init__(self, name: str, servers: list[ServerProcess], args: argparse.Namespace) -> None:
+        self.name, self.servers, self.args = name, servers, args
+        self.result: dict[str, Any] = {"target": name, "processes": len(servers)}
+        self.rounds: list[dict[str, Any]] = []
+        self.workers: Workers | None = None
+
+    def cpu(self) -> float:
+        return sum(s.cpu_seconds() for s in self.servers)
+
+    async def connect(self) -> None:
+        args, result = self.args, self.result
+        await asyncio.sleep(1.0)  # let start-up allocations settle before the memory baseline
+        rss_before = sum(s.rss_kb() for s in self.servers)
+        self.workers = Workers([s.url for s in self.servers], args.visitors, args.workers, args.deflate)
+        connected = await self.workers.command("connect")
         result["connected"] = sum(c["connected"] for c in connected)
         result["connect_errors"] = sum(c["errors"] for c in connected)
         await asyncio.sleep(3.0)
-        rss_after = sum(s.rss_kb() for s in servers)
+        rss_after = sum(s.rss_kb() for s in self.servers)
         result["rss_before_mb"] = round(rss_before / 1024, 1)
         result["rss_idle_mb"] = round(rss_after / 1024, 1)
         result["kb_per_idle_connection"] = round((rss_after - rss_before) / max(1, result["connected"]), 1)
-        print(f"[{name}] {result['connected']} visitors connected, "
+        print(f"[{self.name}] {result['connected']} visitors connected, "
               f"{result['kb_per_idle_connection']} KB per idle connection", flush=True)
 
-        if sustain:
-            per = args.rate / args.workers
-            if args.warmup > 0:
-                await workers.command(f"sustain {per} {args.warmup}")
-            cpu0 = sum(s.cpu_seconds() for s in servers)
-            machine = MachineUse()
-            wall0 = time.perf_counter()
-            merged = merge(await workers.command(f"sustain {per} {args.duration}"))
-            wall = time.perf_counter() - wall0
-            cpu = sum(s.cpu_seconds() for s in servers) - cpu0
-            sent = int(per * args.duration) * args.workers
-            result["sustain"] = {
-                "rate": args.rate, "seconds": args.duration, "sent": sent,
-                "answered": len(merged["replies"]), "errors": merged["errors"],
-                "error_samples": merged["error_samples"][:5],
-                "ack_ms": latency(merged["acks"]), "reply_ms": latency(merged["replies"]),
-                "server_cpu_percent": round(100 * cpu / wall, 1),
-                "server_cpu_ms_per_message": round(1000 * cpu / max(1, sent), 2),
-                **machine.report(sent),
-            }
-            s = result["sustain"]
-            print(f"[{name}] sustain {args.rate}/s x {args.duration}s: ack p99 {s['ack_ms']['p99']} ms, "
-                  f"reply p99 {s['reply_ms']['p99']} ms, errors {s['errors']}", flush=True)
-
-        per_worker = max(1, args.concurrency // args.workers)
-        cpu0, wcpu0 = sum(s.cpu_seconds() for s in servers), workers.cpu()
+    async def sustain(self) -> None:
+        args = self.args
+        assert self.workers is not None
+        per = args.rate / args.workers
+        if args.warmup > 0:
+            await self.workers.command(f"sustain {per} {args.warmup}")
+        cpu0 = self.cpu()
         machine = MachineUse()
-        profilers = [profile(s, args, name) for s in servers] if args.profile else []
-        raw = await workers.command(f"saturate {per_worker} {args.saturate}")
+        wall0 = time.perf_counter()
+        merged = merge(await self.workers.command(f"sustain {per} {args.duration}"))
+        wall = time.perf_counter() - wall0
+        cpu = self.cpu() - cpu0
+        sent = int(per * args.duration) * args.workers
+        s = self.result["sustain"] = {
+            "rate": args.rate, "seconds": args.duration, "sent": sent,
+            "answered": len(merged["replies"]), "errors": merged["errors"],
+            "error_samples": merged["error_samples"][:5],
+            "ack_ms": latency(merged["acks"]), "reply_ms": latency(merged["replies"]),
+            "server_cpu_percent": round(100 * cpu / wall, 1),
+            "server_cpu_ms_per_message": round(1000 * cpu / max(1, sent), 2),
+            **machine.report(sent),
+        }
+        print(f"[{self.name}] sustain {args.rate}/s x {args.duration}s: ack p99 {s['ack_ms']['p99']} ms, "
+              f"reply p99 {s['reply_ms']['p99']} ms, errors {s['errors']}", flush=True)
+
+    async def saturate_round(self) -> None:
+        """One saturation round: ``--concurrency`` closed-loop visitors for ``--saturate`` seconds."""
+        args = self.args
+        assert self.workers is not None
+        per_worker = max(1, args.concurrency // args.workers)
+        cpu0, wcpu0 = self.cpu(), self.workers.cpu()
+        machine = MachineUse()
+        profilers = ([profile(s, args, self.name, len(self.rounds) + 1) for s in self.servers]
+                     if args.profile else [])
+        raw = await self.workers.command(f"saturate {per_worker} {args.saturate}")
         for prof in profilers:
             prof.wait(timeout=60)
-        cpu = sum(s.cpu_seconds() for s in servers) - cpu0
         merged = merge(raw)
         turns = sum(r["turns"] for r in raw)
         seconds = max(r["seconds"] for r in raw)
+        one = {"concurrency": per_worker * args.workers, "seconds": seconds, "turns": turns,
+               "server_cpu_seconds": self.cpu() - cpu0, "load_generator_cpu_seconds": self.workers.cpu() - wcpu0,
+               "errors": merged["errors"], "error_samples": merged["error_samples"][:5],
+               "acks": merged["acks"], "replies": merged["replies"], **machine.report(turns)}
+        self.rounds.append(one)
+        print(f"[{self.name}] saturate round {len(self.rounds)}: {turns / seconds:.1f} turns/s, server CPU "
+              f"{1000 * one['server_cpu_seconds'] / max(1, turns):.2f} ms/turn, errors {one['errors']}", flush=True)
+
+    def summarise(self) -> dict[str, Any]:
+        """The saturation rounds together (their sums: every round lasts the same), then each alone."""
+        rounds, result = self.rounds, self.result
+        turns, seconds = sum(r["turns"] for r in rounds), sum(r["seconds"] for r in rounds)
+        cpu = sum(r["server_cpu_seconds"] for r in rounds)
+        weights = [r["turns"] for r in rounds]
         result["saturate"] = {
-            "concurrency": per_worker * args.workers, "seconds": round(seconds, 1), "turns": turns,
-            "turns_per_second": round(turns / seconds, 1), "errors": merged["errors"],
-            "error_samples": merged["error_samples"][:5],
-            "ack_ms": latency(merged["acks"]), "reply_ms": latency(merged["replies"]),
+            "concurrency": rounds[0]["concurrency"], "rounds": len(rounds), "seconds": round(seconds, 1),
+            "turns": turns, "turns_per_second": round(turns / seconds, 1),
+            "errors": sum(r["errors"] for r in rounds),
+            "error_samples": [e for r in rounds for e in r["error_samples"]][:5],
+            "ack_ms": latency([a for r in rounds for a in r["acks"]]),
+            "reply_ms": latency([a for r in rounds for a in r["replies"]]),
             "server_cpu_percent": round(100 * cpu / seconds, 1),
             "server_cpu_ms_per_turn": round(1000 * cpu / max(1, turns), 2),
-            "load_generator_cpu_percent": round(100 * (workers.cpu() - wcpu0) / seconds, 1),
-            **machine.report(turns),
+            "load_generator_cpu_percent": round(
+                100 * sum(r["load_generator_cpu_seconds"] for r in rounds) / seconds, 1),
+            # the machine's figures, weighted by each round's turns (a round's own are per turn)
+            **{key: round(sum(r[key] * w for r, w in zip(rounds, weights)) / max(1, sum(weights)), digits)
+               for key, digits in (("database_cpu_ms_per_event", 2), ("machine_busy_percent", 1),
+                                   ("steal_percent", 1))},
+            "per_round": [{"turns_per_second": round(r["turns"] / r["seconds"], 1),
+                           "server_cpu_ms_per_turn": round(1000 * r["server_cpu_seconds"] / max(1, r["turns"]), 2),
+                           "errors": r["errors"]} for r in rounds],
         }
-        s = result["saturate"]
-        print(f"[{name}] saturate: {s['turns_per_second']} turns/s, server CPU {s['server_cpu_ms_per_turn']} ms/turn, "
-              f"errors {s['errors']}", flush=True)
-        result["rss_end_mb"] = round(sum(x.rss_kb() for x in servers) / 1024, 1)
-    finally:
-        await workers.close()
-    return result
+        result["rss_end_mb"] = round(sum(x.rss_kb() for x in self.servers) / 1024, 1)
+        return result
+
+    async def close(self) -> None:
+        if self.workers is not None:
+            await self.workers.close()
+
+
+async def saturate(targets: list[Target], rounds: int) -> None:
+    """The saturation rounds of every target, interleaved, so that a change of the machine's speed
+    during the run (a shared VM's neighbours) reaches them alike: with two targets A and B the order
+    is A B, B A, A B, … (each pair's first alternates, so neither is always measured first)."""
+    for i in range(rounds):
+        for target in (targets if i % 2 == 0 else targets[::-1]):
+            await target.saturate_round()
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -260,56 +310,71 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     "loadavg_at_start": os.getloadavg()},
         "settings": {k: v for k, v in vars(args).items() if k != "json"},
     }
-    with tempfile.TemporaryDirectory(prefix="chat-load-") as tmp:
-        work = Path(tmp)
+    async with contextlib.AsyncExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="chat-load-")))
+        targets: list[Target] = []
         if not args.skip_echo:
             echo = ServerProcess(dict(os.environ), work, "echo")
             echo.command = [sys.executable, str(REPO / "bench" / "echo_server.py"), "--port", str(echo.port),
                             *(["--deflate"] if args.echo_deflate else [])]
             echo.start()
-            try:
-                echo.wait_ready()
-                report["echo"] = await run_target("echo", [echo], args, sustain=args.echo_sustain)
-            finally:
-                echo.stop()
-
-        if args.echo_only:
-            return report
-        if args.db == "postgresql":
-            database_url = await create_database("chatbot_bench")
-        else:
-            from chatbot.migrate import upgrade
-
-            database_url = f"sqlite+aiosqlite:///{work / 'bench.sqlite3'}"
-            await upgrade(database_url)
-        redis = ""
-        if args.processes > 1:
-            problem = await redis_available()
-            if problem:
-                raise SystemExit(f"several processes need Redis: {problem}")
-            redis = REDIS_URL
-        limits_off = {"CHATBOT_CHAT_MESSAGES_PER_MINUTE": "0", "CHATBOT_CHAT_ADDRESS_MESSAGES_PER_MINUTE": "0",
-                      "CHATBOT_CHAT_CONNECTIONS_PER_MINUTE": "0"}
-        cluster = Cluster(database_url, work, args.processes, redis_url=redis, **limits_off)
-        if args.server_env:
-            for s in cluster.servers:
-                s.env.update(dict(kv.split("=", 1) for kv in args.server_env))
-        try:
-            cluster.start()
-            report["chatbot"] = await run_target(f"chatbot x{args.processes} ({args.db})", cluster.servers,
-                                                 args, sustain=True)
+            stack.callback(echo.stop)
+            echo.wait_ready()
+            target = Target("echo", [echo], args)
+            stack.push_async_callback(target.close)
+            await target.connect()
+            if args.echo_sustain:
+                await target.sustain()
+            targets.append(target)
+        if not args.echo_only:
+            cluster = await start_chatbot(args, work, stack)
+            target = Target(f"chatbot x{args.processes} ({args.db})", cluster.servers, args)
+            stack.push_async_callback(target.close)
+            await target.connect()
+            await target.sustain()
+            targets.append(target)
+        await saturate(targets, args.rounds)
+        for target in targets:
+            report[target.name.split()[0]] = target.summarise()
+        if not args.echo_only:
             for s in cluster.servers:
                 if not s.alive():
                     report["chatbot"]["crashed"] = s.log_tail()
-        finally:
-            cluster.stop()
-            if args.db == "postgresql":
-                await drop_database(database_url)
     if "echo" in report and "chatbot" in report:
-        echo_tps = report["echo"]["saturate"]["turns_per_second"]
-        report["ratio_to_echo"] = round(report["chatbot"]["saturate"]["turns_per_second"] / echo_tps, 3)
+        echo_rounds, bot_rounds = report["echo"]["saturate"], report["chatbot"]["saturate"]
+        report["ratio_to_echo"] = round(bot_rounds["turns_per_second"] / echo_rounds["turns_per_second"], 3)
+        report["ratio_to_echo_per_round"] = [
+            round(b["turns_per_second"] / e["turns_per_second"], 3)
+            for b, e in zip(bot_rounds["per_round"], echo_rounds["per_round"])]
     report["loadavg_at_end"] = os.getloadavg()
     return report
+
+
+async def start_chatbot(args: argparse.Namespace, work: Path, stack: contextlib.AsyncExitStack) -> Cluster:
+    """The chatbot's processes on a fresh database, stopped (and the database dropped) with ``stack``."""
+    if args.db == "postgresql":
+        database_url = await create_database("chatbot_bench")
+        stack.push_async_callback(drop_database, database_url)
+    else:
+        from chatbot.migrate import upgrade
+
+        database_url = f"sqlite+aiosqlite:///{work / 'bench.sqlite3'}"
+        await upgrade(database_url)
+    redis = ""
+    if args.processes > 1:
+        problem = await redis_available()
+        if problem:
+            raise SystemExit(f"several processes need Redis: {problem}")
+        redis = REDIS_URL
+    limits_off = {"CHATBOT_CHAT_MESSAGES_PER_MINUTE": "0", "CHATBOT_CHAT_ADDRESS_MESSAGES_PER_MINUTE": "0",
+                  "CHATBOT_CHAT_CONNECTIONS_PER_MINUTE": "0"}
+    cluster = Cluster(database_url, work, args.processes, redis_url=redis, **limits_off)
+    if args.server_env:
+        for s in cluster.servers:
+            s.env.update(dict(kv.split("=", 1) for kv in args.server_env))
+    stack.callback(cluster.stop)
+    cluster.start()
+    return cluster
 
 
 def table(report: dict[str, Any]) -> str:
@@ -349,8 +414,11 @@ def table(report: dict[str, Any]) -> str:
     row("machine busy % (steal %) saturated",
         lambda r: f"{r['saturate']['machine_busy_percent']} ({r['saturate']['steal_percent']})")
     row("saturation errors", lambda r: r["saturate"]["errors"])
+    row("saturation turns/s per round", lambda r: ", ".join(str(x["turns_per_second"])
+                                                            for x in r["saturate"]["per_round"]))
     if "ratio_to_echo" in report:
-        rows.append(f"\nratio of saturation throughput to the bare echo: **{report['ratio_to_echo']:.1%}**")
+        rows.append(f"\nratio of saturation throughput to the bare echo: **{report['ratio_to_echo']:.1%}** "
+                    "(round by round: " + ", ".join(f"{x:.1%}" for x in report["ratio_to_echo_per_round"]) + ")")
     return "\n".join(rows)
 
 
@@ -362,7 +430,9 @@ def parse() -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=200.0, help="messages per second, sustained phase")
     p.add_argument("--duration", type=float, default=60.0, help="seconds of the sustained phase")
     p.add_argument("--warmup", type=float, default=5.0, help="seconds at --rate before measuring")
-    p.add_argument("--saturate", type=float, default=20.0, help="seconds of the saturation phase")
+    p.add_argument("--saturate", type=float, default=10.0, help="seconds of each saturation round")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="saturation rounds of each server, the echo's and the chatbot's interleaved")
     p.add_argument("--concurrency", type=int, default=100, help="closed-loop visitors when saturating")
     p.add_argument("--workers", type=int, default=2, help="load-generating processes")
     p.add_argument("--no-deflate", dest="deflate", action="store_false",
@@ -376,8 +446,8 @@ def parse() -> argparse.Namespace:
     p.add_argument("--json", type=Path, help="also write the full results here")
     p.add_argument("--profile", type=Path, metavar="DIR", help="py-spy the servers while saturating")
     args = p.parse_args()
-    if args.processes < 1 or args.workers < 1 or args.visitors < args.concurrency:
-        p.error("need processes >= 1, workers >= 1 and visitors >= concurrency")
+    if args.processes < 1 or args.workers < 1 or args.rounds < 1 or args.visitors < args.concurrency:
+        p.error("need processes >= 1, workers >= 1, rounds >= 1 and visitors >= concurrency")
     return args
 
 
