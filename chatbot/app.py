@@ -18,7 +18,8 @@ from chatbot.business_hours import BusinessHours
 from chatbot.channels import packets
 from chatbot.channels.chat import ChatNamespace, ResumeTokens
 from chatbot.channels.email.channel import install_email
-from chatbot.channels.rooms import RoomChannels
+from chatbot.channels.engine import ChatServer
+from chatbot.channels.rooms import LocalRooms, RoomChannels
 from chatbot.conversations import ConversationStore
 from chatbot.db import create_engine, session_factory
 from chatbot.demo_pages import install_demo_pages
@@ -72,9 +73,9 @@ def build_app(settings: Settings) -> web.Application:
     ops = build_operations(settings, sessions, pipeline)  # limits, metrics, health, turn recovery
 
     manager = RoomChannels(settings.redis_url, settings.redis_channel) if settings.redis_url else None
-    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], always_connect=True,
-                               client_manager=manager, max_http_buffer_size=64 * 1024,
-                               serializer=packets.Packet)
+    sio = ChatServer(async_mode="aiohttp", cors_allowed_origins=[], always_connect=True,
+                     client_manager=manager or LocalRooms(), max_http_buffer_size=64 * 1024,
+                     serializer=packets.Packet)
     chat = ChatNamespace(pipeline, ResumeTokens(settings.secret_key), settings.max_message_chars,
                          ops.limits, ops.metrics)
     sio.register_namespace(chat)

@@ -82,6 +82,16 @@ class Metrics:
         self.scrape_errors = Counter("chatbot_metrics_probe_errors", "Database probes that failed at scrape",
                                      registry=r)
         self.probes: list[Probe] = [_probe_pool, _probe_tickets, _probe_outbox, _probe_unprocessable]
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, kept: prometheus_client checks the labels and takes a lock at
+        every call, and the hot path reports a few of the same children at every message."""
+        key = (id(metric), *labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
 
     # -- hooks for code that reports events ------------------------------------------------------
     def sla_warning(self, team: str, priority: str) -> None:
@@ -94,7 +104,7 @@ class Metrics:
         self.tickets_opened.labels(team, priority, channel).inc()
 
     def message_out(self, channel: str, author: str) -> None:
-        self.messages_out.labels(channel, author).inc()
+        self.child(self.messages_out, channel, author).inc()
 
     def agent_connected(self) -> None:
         self.agents.inc()
@@ -132,15 +142,15 @@ class TurnMetrics(TurnObserver):
 
     def accepted(self, inbound: InboundMessage, accepted: Accepted) -> None:
         if not accepted.duplicate:
-            self.m.messages_in.labels(inbound.channel).inc()
+            self.m.child(self.m.messages_in, inbound.channel).inc()
 
     def replied(self, inbound: InboundMessage, out: OutboundMessage, first_reply: bool) -> None:
         self.m.message_out(inbound.channel, out.author)
         waited = _seconds_since(inbound.received_at)
         if out.kind == "ack":
-            self.m.ack_seconds.labels(inbound.channel).observe(waited)
+            self.m.child(self.m.ack_seconds, inbound.channel).observe(waited)
         elif first_reply:
-            self.m.reply_seconds.labels(inbound.channel).observe(waited)
+            self.m.child(self.m.reply_seconds, inbound.channel).observe(waited)
 
     def finished(self, turn: Turn) -> None:
         if turn.ticket_opened and turn.ticket is not None:

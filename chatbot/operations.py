@@ -90,9 +90,9 @@ def build_operations(settings: Settings, sessions: async_sessionmaker[AsyncSessi
     recovery = Recovery(pipeline, sessions, retry_after=settings.turn_retry_after,
                         on_abandon=lambda _conversation: metrics.turns_abandoned.inc())
     pipeline.observers += [TurnMetrics(metrics), FinishedTurns(), TicketInLogs()]
-    pipeline.store.observe_batches(lambda kind, size: metrics.db_batch_size.labels(kind).observe(size))
+    pipeline.store.observe_batches(lambda kind, size: metrics.child(metrics.db_batch_size, kind).observe(size))
     if pipeline.turn_locks is not None:  # PostgreSQL
-        pipeline.turn_locks.observe_batches(lambda kind, size: metrics.db_batch_size.labels(kind).observe(size))
+        pipeline.turn_locks.observe_batches(lambda kind, size: metrics.child(metrics.db_batch_size, kind).observe(size))
     return Operations(
         settings=settings, sessions=sessions, limits=ChatLimits.from_settings(settings), metrics=metrics,
         health=Health(readiness_checks(settings, sessions)), recovery=recovery,

@@ -28,13 +28,48 @@ import uuid
 from typing import Any
 
 import socketio
+from engineio import packet as eio_packet
+from socketio import packet
 
 log = logging.getLogger(__name__)
 
 SUBSCRIBE_WAIT = 2.0  # seconds enter_room waits for Redis to confirm a new room's subscription
 
 
-class RoomChannels(socketio.AsyncRedisManager):  # type: ignore[misc]
+class LocalRooms(socketio.AsyncManager):  # type: ignore[misc]
+    """python-socketio's manager of this process's rooms, whose emits hand the packet to each
+    recipient in turn. Upstream's ``AsyncManager.emit`` starts a task per recipient and waits for them
+    all, but handing a packet to an Engine.IO socket does not wait for the network (it is written at
+    once or queued: chatbot/channels/engine.py), so the tasks buy nothing but their cost, once per
+    reply. An emit with a callback (a packet id per recipient) stays upstream's. The manager of a
+    single process; ``RoomChannels`` delivers what reaches this process through it too."""
+
+    async def emit(self, event: str, data: Any, namespace: str, room: Any = None, skip_sid: Any = None,
+                   callback: Any = None, to: Any = None, **kwargs: Any) -> None:
+        if callback is not None:
+            await super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to,
+                               **kwargs)
+            return
+        room = to or room
+        if namespace not in self.rooms:
+            return
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        recipients = [eio_sid for sid, eio_sid in self.get_participants(namespace, room) if sid not in skip]
+        if not recipients:
+            return
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *args]).encode()
+        packets = [eio_packet.Packet(eio_packet.MESSAGE, one)
+                   for one in (encoded if isinstance(encoded, list) else [encoded])]
+        for eio_sid in recipients:
+            for one in packets:
+                try:
+                    await self.server._send_eio_packet(eio_sid, one)
+                except Exception:  # one recipient's failure is not the others' (upstream: a task each)
+                    log.exception("could not send %s to %s", event, eio_sid)
+
+
+class RoomChannels(socketio.AsyncRedisManager, LocalRooms):  # type: ignore[misc]
     def __init__(self, url: str, channel: str) -> None:
         super().__init__(url, channel=channel)
         self._wanted: set[str] = set()      # room channels with a member in this process
