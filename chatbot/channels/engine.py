@@ -38,6 +38,7 @@ from engineio.async_socket import AsyncSocket
 class DirectSocket(AsyncSocket):  # type: ignore[misc]
     _direct: Any = None  # the WebSocket while its writer task runs (packets may be written at once)
     _writing = False     # the writer task is writing packets it took from the queue
+    connected: bool      # upstream's (engineio.base_socket), set before the handler runs
 
     async def send(self, pkt: packet.Packet) -> None:
         ws = self._direct
@@ -50,7 +51,7 @@ class DirectSocket(AsyncSocket):  # type: ignore[misc]
             self.server.logger.info("%s: Sending packet %s (directly)", self.sid, packet.packet_names[pkt.packet_type])
         try:
             await ws.send(pkt.encode())
-        except Exception:  # nothing was written (aiohttp checks the transport first): the writer's turn
+        except Exception:  # noqa: BLE001 — nothing was written (aiohttp checks first): the writer's turn
             await self.queue.put(pkt)
 
     async def _websocket_handler(self, ws: Any) -> None:
@@ -109,7 +110,7 @@ class DirectSocket(AsyncSocket):  # type: ignore[misc]
                 try:
                     for one in packets:
                         await ws.send(one.encode())
-                except Exception:
+                except Exception:  # noqa: BLE001 — upstream's writer: any failure ends the connection
                     break
                 finally:
                     self._writing = False
@@ -125,7 +126,7 @@ class DirectSocket(AsyncSocket):  # type: ignore[misc]
             try:
                 async with asyncio.timeout(self.server.ping_interval + self.server.ping_timeout):
                     p = await websocket_wait()
-            except BaseException:  # upstream's: a timeout, a closed socket, a cancelled handler
+            except BaseException:  # noqa: BLE001 — upstream's: a timeout, a closed socket, a cancelled handler
                 break
             if p is None:  # connection closed by client
                 break

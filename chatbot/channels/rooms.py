@@ -44,7 +44,7 @@ class LocalRooms(socketio.AsyncManager):  # type: ignore[misc]
     reply. An emit with a callback (a packet id per recipient) stays upstream's. The manager of a
     single process; ``RoomChannels`` delivers what reaches this process through it too."""
 
-    async def emit(self, event: str, data: Any, namespace: str, room: Any = None, skip_sid: Any = None,
+    async def emit(self, event: str, data: Any, namespace: str | None, room: Any = None, skip_sid: Any = None,
                    callback: Any = None, to: Any = None, **kwargs: Any) -> None:
         if callback is not None:
             await super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to,
