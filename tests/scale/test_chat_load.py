@@ -11,7 +11,8 @@ from pathlib import Path
 from tests.scale.cluster import REPO
 
 
-def test_a_tiny_run_reports_both_servers_round_by_round(scale_database: str, tmp_path: Path) -> None:
+def test_a_tiny_run_reports_both_servers_round_by_round(pg_database: str, tmp_path: Path) -> None:
+    # (pg_database: PostgreSQL is there, or the test fails under CI; the run makes a database of its own)
     out = tmp_path / "report.json"
     run = subprocess.run(
         [sys.executable, str(REPO / "bench" / "chat_load.py"), "--visitors", "12", "--workers", "1",
